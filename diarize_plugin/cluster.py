@@ -1,0 +1,143 @@
+"""Speaker labels for embeddings: agglomerative clustering over cosine distances.
+
+The number of speakers is found automatically by cutting the dendrogram at a distance
+threshold calibrated on development data, or fixed by ``num_speakers`` /
+``min_speakers`` / ``max_speakers``, which are honoured exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.cluster import AgglomerativeClustering
+
+from .embed.base import l2_normalize
+from .errors import DiarizeError
+
+#: most embeddings clustered directly; beyond this an even subset is clustered and the rest
+#: assigned to the nearest centroid (the distance matrix grows with the square of this)
+MAX_CLUSTERED_POINTS = 4000
+
+
+@dataclass(frozen=True)
+class SpeakerBounds:
+    """How many speakers to find: exact (``minimum == maximum``) or a range; ``None`` = open."""
+
+    minimum: int = 1
+    maximum: int | None = None
+
+    @classmethod
+    def from_options(
+        cls, num_speakers: int | None = None, min_speakers: int | None = None, max_speakers: int | None = None
+    ) -> "SpeakerBounds":
+        """Check the three user options and turn them into bounds (raises :class:`DiarizeError`)."""
+        for name, value in (("num_speakers", num_speakers), ("min_speakers", min_speakers), ("max_speakers", max_speakers)):
+            if value is not None and (not isinstance(value, (int, np.integer)) or value < 1):
+                raise DiarizeError(f"{name} must be a whole number of at least 1, not {value!r}")
+        if num_speakers is not None:
+            if min_speakers is not None or max_speakers is not None:
+                raise DiarizeError("give either num_speakers or min_speakers/max_speakers, not both")
+            return cls(int(num_speakers), int(num_speakers))
+        minimum = int(min_speakers) if min_speakers is not None else 1
+        maximum = int(max_speakers) if max_speakers is not None else None
+        if maximum is not None and maximum < minimum:
+            raise DiarizeError(f"max_speakers ({maximum}) is smaller than min_speakers ({minimum})")
+        return cls(minimum, maximum)
+
+    def clamp(self, count: int) -> int:
+        """``count`` moved inside the bounds."""
+        count = max(count, self.minimum)
+        return min(count, self.maximum) if self.maximum is not None else count
+
+
+def cluster_embeddings(
+    embeddings: np.ndarray,
+    threshold: float,
+    bounds: SpeakerBounds = SpeakerBounds(),
+    min_cluster_size: int = 3,
+) -> np.ndarray:
+    """One speaker label (0, 1, ...) per embedding row.
+
+    ``embeddings``: ``(N, D)``. ``threshold``: cosine distance (1 - cosine similarity) at which
+    average-linkage merging stops. Clusters with fewer than ``min_cluster_size`` members are
+    folded into the nearest large cluster, unless that would break ``bounds``. Labels are
+    numbered in order of first appearance.
+    """
+    count = len(embeddings)
+    if count == 0:
+        return np.zeros(0, dtype=int)
+    if count == 1:
+        return np.zeros(1, dtype=int)
+    unit = l2_normalize(np.asarray(embeddings, dtype=np.float64))
+    subset = _even_subset(count, MAX_CLUSTERED_POINTS)
+    labels = _agglomerate(unit[subset], threshold, bounds)
+    labels = _fold_small_clusters(unit[subset], labels, min_cluster_size, bounds)
+    centroids = _centroids(unit[subset], labels)
+    final = _nearest_centroid(unit, centroids)
+    if len(np.unique(final)) < len(centroids):
+        final[subset] = labels  # reassignment emptied a cluster: keep the clustering's own answer
+    return _by_first_appearance(final)
+
+
+def _agglomerate(unit: np.ndarray, threshold: float, bounds: SpeakerBounds) -> np.ndarray:
+    count = len(unit)
+    if bounds.maximum is not None and bounds.minimum == bounds.maximum:
+        return _fit(unit, n_clusters=min(bounds.minimum, count))
+    labels = _fit(unit, distance_threshold=threshold)
+    found = int(labels.max()) + 1
+    wanted = min(bounds.clamp(found), count)
+    return labels if wanted == found else _fit(unit, n_clusters=wanted)
+
+
+def _fit(unit: np.ndarray, n_clusters: int | None = None, distance_threshold: float | None = None) -> np.ndarray:
+    if n_clusters == 1:
+        return np.zeros(len(unit), dtype=int)
+    model = AgglomerativeClustering(
+        n_clusters=n_clusters,
+        distance_threshold=distance_threshold,
+        metric="cosine",
+        linkage="average",
+        compute_full_tree=True,
+    )
+    return model.fit_predict(unit)
+
+
+def _fold_small_clusters(
+    unit: np.ndarray, labels: np.ndarray, min_cluster_size: int, bounds: SpeakerBounds
+) -> np.ndarray:
+    sizes = np.bincount(labels)
+    large = np.flatnonzero(sizes >= min_cluster_size)
+    keep = max(len(large), bounds.minimum)
+    if len(large) == 0 or keep >= len(sizes):
+        return labels
+    # keep the biggest clusters when the lower bound needs more than the large ones
+    kept = np.argsort(-sizes, kind="stable")[:keep]
+    centroids = _centroids(unit, labels)[kept]
+    labels = kept[_nearest_centroid(unit, centroids)]
+    return np.unique(labels, return_inverse=True)[1]
+
+
+def _centroids(unit: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    count = int(labels.max()) + 1
+    sums = np.zeros((count, unit.shape[1]))
+    np.add.at(sums, labels, unit)
+    return l2_normalize(sums)
+
+
+def _nearest_centroid(unit: np.ndarray, centroids: np.ndarray) -> np.ndarray:
+    return np.argmax(unit @ centroids.T, axis=1)
+
+
+def _even_subset(count: int, limit: int) -> np.ndarray:
+    if count <= limit:
+        return np.arange(count)
+    return np.unique(np.linspace(0, count - 1, limit).round().astype(int))
+
+
+def _by_first_appearance(labels: np.ndarray) -> np.ndarray:
+    _, first = np.unique(labels, return_index=True)
+    order = np.argsort(first, kind="stable")
+    remap = np.empty(int(labels.max()) + 1, dtype=int)
+    remap[np.unique(labels)[order]] = np.arange(len(order))
+    return remap[labels]

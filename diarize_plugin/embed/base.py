@@ -1,0 +1,69 @@
+"""What every speaker-embedding model offers the rest of the plugin."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Sequence
+
+import numpy as np
+
+
+class SpeakerEmbedder(ABC):
+    """A speaker-embedding network with its own pre-processing.
+
+    Inputs are 16 kHz mono float32 waveforms in [-1, 1]. Subclasses set the class attributes
+    below next to the model loader, stated once, with their source.
+    """
+
+    #: short name used on the command line (``--embedder NAME``)
+    name: str = "embedder"
+    #: sample rate the model expects, in Hz
+    sample_rate: int = 16_000
+    #: cosine similarity at or above which two utterances are "the same speaker"
+    default_threshold: float = 0.5
+
+    @property
+    def clustering_threshold(self) -> float:
+        """Cosine *distance* at which diarization stops merging clusters.
+
+        Defaults to ``1 - default_threshold`` (the verification decision point); models
+        calibrated on diarization data override it with their measured value.
+        """
+        return 1.0 - self.default_threshold
+
+    @property
+    @abstractmethod
+    def dimension(self) -> int:
+        """Size D of one embedding."""
+
+    @abstractmethod
+    def embed_windows(self, windows: Sequence[np.ndarray]) -> np.ndarray:
+        """Embed short windows (about 0.5–3 s each) for diarization.
+
+        ``windows``: 16 kHz mono float32 waveforms, any lengths. Returns an ``(N, D)`` float32
+        array, one row per window, in input order. Implementations batch internally.
+        """
+
+    def embed_utterance(self, waveform: np.ndarray) -> np.ndarray:
+        """One ``(D,)`` embedding for a whole utterance (for verification).
+
+        The default embeds the utterance in one pass; models with their own windowing
+        contract (AutoSpeech) override it.
+        """
+        return self.embed_windows([waveform])[0]
+
+
+def cosine_similarity(first: np.ndarray, second: np.ndarray) -> float:
+    """Cosine of the angle between two embeddings, in [-1, 1] (0 when either is all zeros)."""
+    first = np.asarray(first, dtype=np.float64).ravel()
+    second = np.asarray(second, dtype=np.float64).ravel()
+    norms = float(np.linalg.norm(first) * np.linalg.norm(second))
+    if norms == 0.0:
+        return 0.0
+    return float(np.dot(first, second) / norms)
+
+
+def l2_normalize(embeddings: np.ndarray) -> np.ndarray:
+    """Rows of ``embeddings`` (N×D) scaled to unit length; all-zero rows stay zero."""
+    norms = np.linalg.norm(embeddings, axis=1, keepdims=True)
+    return embeddings / np.maximum(norms, 1e-12)

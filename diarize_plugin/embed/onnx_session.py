@@ -1,0 +1,42 @@
+"""Opening ONNX models with ONNX Runtime: CPU, a fixed number of threads, clear errors."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import onnxruntime as ort
+
+from ..errors import DiarizeError
+
+
+def default_threads() -> int:
+    """Intra-op threads for ONNX Runtime: ``DIARIZE_THREADS`` or the machine's cores (max 8)."""
+    configured = os.environ.get("DIARIZE_THREADS")
+    if configured and configured.isdigit() and int(configured) > 0:
+        return int(configured)
+    return max(1, min(8, os.cpu_count() or 1))
+
+
+def open_session(model_path: str | os.PathLike[str], threads: int | None = None) -> ort.InferenceSession:
+    """Load ``model_path`` on the CPU with ``threads`` intra-op threads.
+
+    Raises :class:`DiarizeError` when the file is missing or is not a loadable ONNX model.
+    Sessions are deterministic: sequential execution, one inter-op thread.
+    """
+    path = Path(model_path)
+    if not path.is_file():
+        raise DiarizeError(f"model file {path} does not exist; check the path or reinstall the model")
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads or default_threads()
+    options.inter_op_num_threads = 1
+    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    options.log_severity_level = 3
+    try:
+        return ort.InferenceSession(str(path), sess_options=options, providers=["CPUExecutionProvider"])
+    except Exception as error:  # ONNX Runtime raises several unrelated types for a bad file
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise DiarizeError(
+            f"model file {path} cannot be loaded by ONNX Runtime ({first_line[:160]}); "
+            "the file is broken or not an ONNX model: download or export it again"
+        ) from None

@@ -1,0 +1,159 @@
+"""The diarization pipeline: the one place that knows the order of the stages.
+
+audio -> speech regions (webrtcvad) -> sliding windows -> speaker embeddings (ONNX Runtime)
+-> agglomerative clustering -> speaker turns (``pyannote.core.Annotation``).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+from pyannote.core import Annotation, Segment, Timeline
+
+from .audio import SAMPLE_RATE, load_audio, prepare_waveform
+from .cluster import SpeakerBounds, cluster_embeddings
+from .embed.base import SpeakerEmbedder
+from .embed.registry import DEFAULT_EMBEDDER, load_embedder
+from .errors import DiarizeError
+from .progress import ProgressFactory, no_progress
+from .turns import windows_to_annotation
+from .vad import detect_speech
+from .windows import sliding_windows
+
+SEGMENTATION_MODES = ("webrtcvad", "neural")
+DEFAULT_SEGMENTATION = "webrtcvad"
+#: windows per call to the embedding model (and per step of the progress bar)
+EMBEDDING_BATCH = 64
+
+
+@dataclass(frozen=True)
+class VadOptions:
+    """webrtcvad settings (see :func:`diarize_plugin.vad.detect_speech`)."""
+
+    aggressiveness: int = 3
+    speech_pad_s: float = 0.2
+    min_speech_s: float = 0.15
+    min_silence_s: float = 0.15
+
+
+class Diarizer:
+    """Who spoke when, for one recording at a time.
+
+    >>> diarizer = Diarizer()                                 # doctest: +SKIP
+    >>> annotation = diarizer.run("meeting.wav", num_speakers=2)  # doctest: +SKIP
+    >>> for turn, _, speaker in annotation.itertracks(yield_label=True):  # doctest: +SKIP
+    ...     print(f"{turn.start:.1f}-{turn.end:.1f} {speaker}")
+
+    Parameters
+    ----------
+    embedder:
+        ``"campplus"`` (bundled default), ``"autospeech"`` (after ``diarize models download
+        autospeech``), a path to an ONNX file, or a :class:`SpeakerEmbedder` instance.
+    segmentation:
+        ``"webrtcvad"`` or ``"neural"`` (overlap-aware segmentation network).
+    threshold:
+        cosine distance at which clustering stops merging speakers; ``None`` uses the value
+        calibrated for the embedder. Lower finds more speakers.
+    vad:
+        webrtcvad settings (webrtcvad mode only).
+    window_s, hop_s:
+        length and step of the embedding windows, in seconds.
+    min_turn_s:
+        turns shorter than this, in seconds, are given to the neighbouring speaker.
+    model_dir:
+        where downloaded models live (default: the per-user cache).
+    threads:
+        ONNX Runtime threads (default: ``DIARIZE_THREADS`` or the number of cores, max 8).
+    progress:
+        a factory of progress bars (see :mod:`diarize_plugin.progress`), or ``None``.
+    """
+
+    def __init__(
+        self,
+        embedder: str | SpeakerEmbedder = DEFAULT_EMBEDDER,
+        segmentation: str = DEFAULT_SEGMENTATION,
+        threshold: float | None = None,
+        vad: VadOptions = VadOptions(),
+        window_s: float = 1.5,
+        hop_s: float = 0.75,
+        min_turn_s: float = 0.3,
+        model_dir: str | os.PathLike[str] | None = None,
+        threads: int | None = None,
+        progress: ProgressFactory | None = None,
+    ) -> None:
+        if segmentation not in SEGMENTATION_MODES:
+            raise DiarizeError(f"unknown segmentation {segmentation!r}; use one of {', '.join(SEGMENTATION_MODES)}")
+        if threshold is not None and not 0.0 < threshold < 2.0:
+            raise DiarizeError(f"threshold must be a cosine distance between 0 and 2, not {threshold}")
+        if window_s <= 0 or hop_s <= 0 or hop_s > window_s:
+            raise DiarizeError("window_s and hop_s must be positive, with hop_s <= window_s")
+        self.embedder = embedder if isinstance(embedder, SpeakerEmbedder) else load_embedder(embedder, model_dir, threads)
+        self.segmentation = segmentation
+        self.threshold = self.embedder.clustering_threshold if threshold is None else float(threshold)
+        self.vad = vad
+        self.window_s = window_s
+        self.hop_s = hop_s
+        self.min_turn_s = min_turn_s
+        self.threads = threads
+        self.progress = progress or no_progress
+        self._neural = None
+        if segmentation == "neural":
+            from .neural import NeuralDiarization
+
+            self._neural = NeuralDiarization(self.embedder, threads=threads)
+
+    def run(
+        self,
+        audio: str | os.PathLike[str] | np.ndarray,
+        num_speakers: int | None = None,
+        min_speakers: int | None = None,
+        max_speakers: int | None = None,
+        uri: str | None = None,
+    ) -> Annotation:
+        """Speaker turns of ``audio``: a file path, or a 16 kHz mono float32 waveform.
+
+        ``num_speakers`` fixes the number of speakers; ``min_speakers``/``max_speakers`` bound
+        it; otherwise it is found automatically. The annotation's ``uri`` is ``uri``, else the
+        file's stem. Silence-only input gives an empty annotation.
+        """
+        bounds = SpeakerBounds.from_options(num_speakers, min_speakers, max_speakers)
+        if isinstance(audio, np.ndarray):
+            waveform = prepare_waveform(audio, SAMPLE_RATE, origin="waveform")
+            uri = uri or "waveform"
+        else:
+            waveform = load_audio(audio)
+            uri = uri or Path(audio).stem
+        if self._neural is not None:
+            return self._neural(waveform, bounds, self.threshold, uri=uri, progress=self.progress)
+        return self._run_webrtcvad(waveform, bounds, uri)
+
+    def _run_webrtcvad(self, waveform: np.ndarray, bounds: SpeakerBounds, uri: str) -> Annotation:
+        speech = detect_speech(
+            waveform,
+            aggressiveness=self.vad.aggressiveness,
+            speech_pad_s=self.vad.speech_pad_s,
+            min_speech_s=self.vad.min_speech_s,
+            min_silence_s=self.vad.min_silence_s,
+        )
+        windows = sliding_windows(speech, self.window_s, self.hop_s)
+        if not windows:
+            return Annotation(uri=uri)
+        embeddings = self.embed(waveform, windows)
+        labels = cluster_embeddings(embeddings, self.threshold, bounds)
+        return windows_to_annotation(windows, labels, speech, self.min_turn_s, uri=uri)
+
+    def embed(self, waveform: np.ndarray, windows: Sequence[Segment]) -> np.ndarray:
+        """One embedding per window (``(N, D)``), in batches, with a progress bar on long input."""
+        duration_s = len(waveform) / SAMPLE_RATE
+        batches = [windows[i : i + EMBEDDING_BATCH] for i in range(0, len(windows), EMBEDDING_BATCH)]
+        rows = []
+        with self.progress(total=len(windows), duration_s=duration_s, description="embedding") as bar:
+            for batch in batches:
+                pieces = [waveform[int(w.start * SAMPLE_RATE) : int(w.end * SAMPLE_RATE)] for w in batch]
+                rows.append(self.embedder.embed_windows(pieces))
+                bar.update(len(batch))
+        return np.concatenate(rows, axis=0)

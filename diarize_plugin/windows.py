@@ -1,0 +1,33 @@
+"""Sliding windows inside speech regions: the pieces that get one speaker embedding each."""
+
+from __future__ import annotations
+
+from pyannote.core import Segment, Timeline
+
+
+def sliding_windows(
+    speech: Timeline,
+    window_s: float = 1.5,
+    hop_s: float = 0.75,
+    min_window_s: float = 0.4,
+) -> list[Segment]:
+    """Windows of ``window_s`` seconds every ``hop_s`` seconds inside each speech region.
+
+    A region shorter than ``window_s`` is one window of its own length (if it lasts at least
+    ``min_window_s``); the last window of a longer region is aligned to the region's end so
+    that no speech is left uncovered. Windows are returned in time order.
+    """
+    if window_s <= 0 or hop_s <= 0:
+        raise ValueError("window_s and hop_s must be positive")
+    windows: list[Segment] = []
+    for region in speech:
+        if region.duration < window_s:
+            if region.duration >= min_window_s:
+                windows.append(Segment(region.start, region.end))
+            continue
+        start = region.start
+        while start + window_s < region.end - 1e-9:
+            windows.append(Segment(start, start + window_s))
+            start += hop_s
+        windows.append(Segment(region.end - window_s, region.end))
+    return windows
