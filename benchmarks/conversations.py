@@ -3,7 +3,9 @@
 Each conversation picks 2–6 speakers (one LibriSpeech utterance each), then alternates turns:
 a random crop of the current speaker's utterance, a pause (0.1–1.2 s) or, sometimes, an
 overlap (0.3–1.0 s) with the previous turn, a random gain per turn, and faint noise.
-The reference holds every turn whole, overlaps included.
+The reference holds every turn, overlaps included, trimmed to where its crop really has speech
+(the crop's own energy, on the clean source: leading/trailing silence and pauses longer than
+0.5 s inside a crop are not speech).
 """
 
 from __future__ import annotations
@@ -81,7 +83,8 @@ def build_conversation(
         start = int(cursor_s * SAMPLE_RATE)
         mix[start : start + len(crop)] += crop
         end_s = cursor_s + len(crop) / SAMPLE_RATE
-        reference[Segment(cursor_s, end_s), len(script)] = speaker
+        for piece_start_s, piece_end_s in speech_pieces(crop):
+            reference[Segment(cursor_s + piece_start_s, cursor_s + piece_end_s), len(reference)] = speaker
         script.append(Turn(speaker, cursor_s, end_s))
         overlap = previous is not None and rng.random() < overlap_probability
         cursor_s = end_s - rng.uniform(0.3, 1.0) if overlap else end_s + rng.uniform(0.1, 1.2)
@@ -92,6 +95,27 @@ def build_conversation(
     if peak > 0.99:
         mix = mix * (0.99 / peak)
     return Conversation(reference.uri, mix.astype(np.float32), reference, tuple(chosen)), script
+
+
+def speech_pieces(crop: np.ndarray, floor_db: float = 30.0, max_pause_s: float = 0.5) -> list[tuple[float, float]]:
+    """Where a clean single-speaker crop has speech, in seconds from its start.
+
+    10 ms frames louder than ``floor_db`` below the crop's loudest frame are speech; pauses
+    shorter than ``max_pause_s`` are bridged.
+    """
+    frame = SAMPLE_RATE // 100
+    count = len(crop) // frame
+    if count == 0:
+        return []
+    energy_db = 10 * np.log10(np.mean(crop[: count * frame].reshape(count, frame) ** 2, axis=1) + 1e-12)
+    loud = np.flatnonzero(energy_db > energy_db.max() - floor_db)
+    pieces: list[list[int]] = []
+    for index in loud:
+        if pieces and index - pieces[-1][1] <= max_pause_s * 100:
+            pieces[-1][1] = index + 1
+        else:
+            pieces.append([index, index + 1])
+    return [(start / 100, end / 100) for start, end in pieces]
 
 
 def _next_speaker(rng: np.random.Generator, speakers: list[str], previous: str | None) -> str:

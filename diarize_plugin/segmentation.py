@@ -1,0 +1,272 @@
+"""Neural, overlap-aware speech segmentation: pyannote segmentation-3.0 on ONNX Runtime.
+
+The model sees 10 s chunks of 16 kHz audio and, for each of its 589 frames, says which of up
+to 3 *local* speakers (numbered per chunk, not across chunks) are talking, at most 2 at once.
+:class:`Segmenter` slides the chunks over a recording; :func:`aggregate` averages the
+overlapping chunks onto one global frame grid, from which :func:`speech_regions` derives the
+speech :class:`~pyannote.core.Timeline` and :meth:`SegmentationResult.speaker_count` the
+number of simultaneous speakers per frame. See ``models/segmentation-3.0.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from pyannote.core import Segment, Timeline
+
+from .embed.onnx_session import open_session
+from .errors import DiarizeError
+
+# --- Constants of the model (pyannote segmentation-3.0, from its training configuration and
+# --- the conv/pool arithmetic of pyannote.audio's SincNet; see models/segmentation-3.0.md).
+BUNDLED_MODEL_PATH = Path(__file__).resolve().parent / "models" / "segmentation-3.0.onnx"
+SAMPLE_RATE = 16000
+CHUNK_DURATION_S = 10.0
+CHUNK_SAMPLES = 160000
+# SincNet layers as (kernel, stride): sinc conv, pool, conv, pool, conv, pool; no padding.
+_SINCNET_LAYERS = ((251, 10), (3, 3), (5, 1), (3, 3), (5, 1), (3, 3))
+FRAME_STEP_SAMPLES = 270  # receptive field of 2 frames minus that of 1 frame
+FRAME_DURATION_SAMPLES = 991  # receptive field of 1 frame
+FRAME_STEP_S = FRAME_STEP_SAMPLES / SAMPLE_RATE  # 0.016875 s
+FRAME_DURATION_S = FRAME_DURATION_SAMPLES / SAMPLE_RATE  # 0.0619375 s
+FRAMES_PER_CHUNK = 589  # output frames for CHUNK_SAMPLES input samples
+NUM_LOCAL_SPEAKERS = 3
+# pyannote Powerset(3 classes, max 2 per frame): class index -> set of active local speakers.
+POWERSET_CLASSES: tuple[tuple[int, ...], ...] = ((), (0,), (1,), (2,), (0, 1), (0, 2), (1, 2))
+
+_POWERSET_MAPPING = np.zeros((len(POWERSET_CLASSES), NUM_LOCAL_SPEAKERS), dtype=np.float32)
+for _index, _speakers in enumerate(POWERSET_CLASSES):
+    _POWERSET_MAPPING[_index, list(_speakers)] = 1.0
+
+ProgressCallback = Callable[[int, int], None]
+
+
+def num_output_frames(num_samples: int) -> int:
+    """Number of model output frames for ``num_samples`` input samples (pyannote's arithmetic)."""
+    num_frames = num_samples
+    for kernel, stride in _SINCNET_LAYERS:
+        num_frames = 1 + (num_frames - kernel) // stride
+    return num_frames
+
+
+def receptive_field_samples(num_frames: int = 1) -> int:
+    """Number of input samples seen by ``num_frames`` consecutive output frames."""
+    size = num_frames
+    for kernel, stride in reversed(_SINCNET_LAYERS):
+        size = kernel + (size - 1) * stride
+    return size
+
+
+def powerset_to_multilabel(log_probs: np.ndarray) -> np.ndarray:
+    """Hard-decode powerset scores ``(..., 7)`` into binary local-speaker activity ``(..., 3)``.
+
+    The most likely powerset class of each frame gives the set of active local speakers
+    (class order as in :data:`POWERSET_CLASSES`). Returns float32 zeros and ones.
+    """
+    if log_probs.shape[-1] != len(POWERSET_CLASSES):
+        raise ValueError(f"expected {len(POWERSET_CLASSES)} powerset classes, got shape {log_probs.shape}")
+    return _POWERSET_MAPPING[np.argmax(log_probs, axis=-1)]
+
+
+@dataclass(frozen=True)
+class SegmentationResult:
+    """Local-speaker activity of every chunk of one recording.
+
+    ``activations``: (num_chunks, FRAMES_PER_CHUNK, 3) float32, 1.0 where a local speaker talks;
+    ``chunk_starts_s``: (num_chunks,) start of each chunk in seconds; frame ``j`` of a chunk
+    starting at ``t`` covers ``[t + j * frame_step_s, t + j * frame_step_s + frame_duration_s]``.
+    Chunks reaching past ``duration_s`` (seconds of audio) saw zero padding there.
+    """
+
+    activations: np.ndarray
+    chunk_starts_s: np.ndarray
+    frame_step_s: float
+    frame_duration_s: float
+    chunk_duration_s: float
+    duration_s: float
+
+    def speech_probability(self) -> np.ndarray:
+        """(num_global_frames,) fraction of overlapping chunks that hear anyone speak, in [0, 1]."""
+        return aggregate(
+            self.activations.max(axis=-1), self.chunk_starts_s, self.frame_step_s, self.duration_s
+        )
+
+    def speaker_count(self, edge_s: float = 1.0) -> np.ndarray:
+        """(num_global_frames,) int number of simultaneous speakers, as pyannote's ``speaker_count``.
+
+        Rounded average over overlapping chunks of the number of active local speakers; each
+        chunk's first and last ``edge_s`` seconds count only where no other chunk reaches
+        (pyannote's 10 % warm-up, where the model sees too little context).
+        """
+        count = aggregate(
+            self.activations.sum(axis=-1), self.chunk_starts_s, self.frame_step_s, self.duration_s, edge_s=edge_s
+        )
+        return np.rint(count).astype(np.int64)
+
+
+def global_frame_count(duration_s: float, frame_step_s: float = FRAME_STEP_S) -> int:
+    """Number of global frames starting before ``duration_s`` seconds: the aggregated grid."""
+    return max(1, int(np.ceil(duration_s / frame_step_s - 1e-9)))
+
+
+def aggregate(
+    chunk_values: np.ndarray,
+    chunk_starts_s: np.ndarray,
+    frame_step_s: float,
+    duration_s: float,
+    *,
+    edge_s: float = 0.0,
+) -> np.ndarray:
+    """Average per-chunk frame values onto one global frame grid (pyannote ``Inference.aggregate``).
+
+    ``chunk_values``: (num_chunks, frames_per_chunk[, K]); ``chunk_starts_s``: (num_chunks,)
+    seconds. Chunk ``c`` lands at global frame ``round(chunk_starts_s[c] / frame_step_s)`` (global
+    frame ``i`` starts at ``i * frame_step_s`` seconds). Each global frame gets the plain
+    average of the chunks covering it; frames within ``edge_s`` seconds of a chunk's ends get a
+    negligible weight, so they only matter where nothing else covers. Frames no chunk covers
+    are 0. Returns float32 of shape (global_frame_count(duration_s, frame_step_s)[, K]).
+    """
+    values = np.asarray(chunk_values, dtype=np.float64)
+    num_chunks, frames_per_chunk = values.shape[:2]
+    if len(chunk_starts_s) != num_chunks:
+        raise ValueError(f"{num_chunks} chunks of values but {len(chunk_starts_s)} chunk starts")
+    weights = np.ones(frames_per_chunk)
+    edge_frames = int(round(edge_s / frame_step_s))
+    if edge_frames > 0:
+        weights[:edge_frames] = 1e-12
+        weights[max(frames_per_chunk - edge_frames, 0) :] = 1e-12
+    weights = weights.reshape((frames_per_chunk,) + (1,) * (values.ndim - 2))
+    start_frames = np.rint(np.asarray(chunk_starts_s, dtype=np.float64) / frame_step_s).astype(np.int64)
+    num_frames = global_frame_count(duration_s, frame_step_s)
+    total_frames = max(int(start_frames.max(initial=0)) + frames_per_chunk, num_frames)
+    summed = np.zeros((total_frames,) + values.shape[2:])
+    weight_sum = np.zeros((total_frames,) + (1,) * (values.ndim - 2))
+    for start_frame, chunk in zip(start_frames, values):
+        summed[start_frame : start_frame + frames_per_chunk] += chunk * weights
+        weight_sum[start_frame : start_frame + frames_per_chunk] += weights
+    average = np.divide(summed, weight_sum, out=np.zeros_like(summed), where=weight_sum > 0)
+    return average[:num_frames].astype(np.float32)
+
+
+def speech_regions(
+    speech_probability: np.ndarray,
+    frame_step_s: float = FRAME_STEP_S,
+    frame_duration_s: float = FRAME_DURATION_S,
+    *,
+    onset: float = 0.5,
+    offset: float = 0.5,
+    min_speech_s: float = 0.0,
+    min_silence_s: float = 0.0,
+    duration_s: float | None = None,
+) -> Timeline:
+    """Speech :class:`Timeline` (seconds) from aggregated per-frame speech probability.
+
+    Hysteresis as pyannote's ``Binarize``: speech starts where the probability rises above
+    ``onset`` and stops where it falls below ``offset``; a frame stands for the time of its
+    centre. Silences shorter than ``min_silence_s`` are then bridged and speech regions shorter
+    than ``min_speech_s`` dropped. Regions are clipped to ``[0, duration_s]`` when given.
+    """
+    centres_s = np.arange(len(speech_probability)) * frame_step_s + frame_duration_s / 2
+    end_of_signal_s = len(speech_probability) * frame_step_s + frame_duration_s / 2
+    regions: list[list[float]] = []
+    is_active = False
+    for centre_s, probability in zip(centres_s, speech_probability):
+        if not is_active and probability > onset:
+            regions.append([float(centre_s), end_of_signal_s])
+            is_active = True
+        elif is_active and probability < offset:
+            regions[-1][1] = float(centre_s)
+            is_active = False
+    bridged: list[list[float]] = []
+    for start_s, end_s in regions:
+        if bridged and start_s - bridged[-1][1] < min_silence_s:
+            bridged[-1][1] = end_s
+        else:
+            bridged.append([start_s, end_s])
+    limit_s = end_of_signal_s if duration_s is None else duration_s
+    kept = [
+        Segment(max(start_s, 0.0), min(end_s, limit_s))
+        for start_s, end_s in bridged
+        if end_s - start_s >= min_speech_s and min(end_s, limit_s) > max(start_s, 0.0)
+    ]
+    return Timeline(kept)
+
+
+def chunk_starts(duration_s: float, step_s: float, chunk_duration_s: float = CHUNK_DURATION_S) -> np.ndarray:
+    """Start times (seconds) of the sliding chunks covering ``duration_s`` seconds of audio.
+
+    As pyannote's ``Inference.slide``: full chunks every ``step_s``, then one more chunk, padded
+    with zeros, when the full ones do not reach the end; a single padded chunk for short audio.
+    """
+    step_samples = int(round(step_s * SAMPLE_RATE))
+    chunk_samples = int(round(chunk_duration_s * SAMPLE_RATE))
+    num_samples = int(round(duration_s * SAMPLE_RATE))
+    if num_samples <= chunk_samples:
+        return np.zeros(1)
+    num_full = (num_samples - chunk_samples) // step_samples + 1
+    has_last = (num_samples - chunk_samples) % step_samples > 0
+    return np.arange(num_full + int(has_last)) * step_samples / SAMPLE_RATE
+
+
+class Segmenter:
+    """Runs segmentation-3.0 over a whole recording in sliding 10 s chunks.
+
+    ``model_path``: the ONNX file (default: the bundled one); ``step_s``: seconds between chunk
+    starts (smaller is more accurate and slower: cost is proportional to 1 / step_s);
+    ``batch_size``: chunks per ONNX Runtime call; ``threads``: ONNX Runtime intra-op threads.
+    """
+
+    def __init__(
+        self,
+        model_path: str | Path | None = None,
+        step_s: float = 1.0,
+        batch_size: int = 32,
+        threads: int | None = None,
+    ) -> None:
+        if not 0.0 < step_s <= CHUNK_DURATION_S:
+            raise DiarizeError(f"segmentation step {step_s} s must be in (0, {CHUNK_DURATION_S:g}] seconds")
+        if batch_size < 1:
+            raise DiarizeError(f"segmentation batch size {batch_size} must be at least 1")
+        self.model_path = Path(model_path) if model_path is not None else BUNDLED_MODEL_PATH
+        self.step_s = step_s
+        self.batch_size = batch_size
+        self._session = open_session(self.model_path, threads)
+        shape = self._session.get_inputs()[0].shape
+        if len(shape) != 3 or shape[1:] != [1, CHUNK_SAMPLES]:
+            raise DiarizeError(
+                f"{self.model_path} takes input of shape {shape}, not (N, 1, {CHUNK_SAMPLES}); "
+                "it is not a segmentation-3.0 export"
+            )
+
+    def __call__(self, waveform: np.ndarray, progress: ProgressCallback | None = None) -> SegmentationResult:
+        """Segment ``waveform`` (16 kHz mono float32 in [-1, 1]).
+
+        ``progress(chunks_done, chunks_total)`` is called after every batch.
+        """
+        waveform = np.asarray(waveform, dtype=np.float32)
+        if waveform.ndim != 1:
+            raise DiarizeError(f"segmentation needs a mono waveform, got shape {waveform.shape}")
+        duration_s = len(waveform) / SAMPLE_RATE
+        starts_s = chunk_starts(duration_s, self.step_s)
+        start_samples = np.rint(starts_s * SAMPLE_RATE).astype(np.int64)
+        padded = np.zeros(int(start_samples[-1]) + CHUNK_SAMPLES, dtype=np.float32)
+        padded[: len(waveform)] = waveform
+        activations = np.empty((len(starts_s), FRAMES_PER_CHUNK, NUM_LOCAL_SPEAKERS), dtype=np.float32)
+        for first in range(0, len(starts_s), self.batch_size):
+            batch_starts = start_samples[first : first + self.batch_size]
+            chunks = np.stack([padded[start : start + CHUNK_SAMPLES] for start in batch_starts])[:, None, :]
+            log_probs = self._session.run(["log_probs"], {"waveform": chunks})[0]
+            activations[first : first + len(batch_starts)] = powerset_to_multilabel(log_probs)
+            if progress is not None:
+                progress(first + len(batch_starts), len(starts_s))
+        return SegmentationResult(
+            activations=activations,
+            chunk_starts_s=starts_s,
+            frame_step_s=FRAME_STEP_S,
+            frame_duration_s=FRAME_DURATION_S,
+            chunk_duration_s=CHUNK_DURATION_S,
+            duration_s=duration_s,
+        )
