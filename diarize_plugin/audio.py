@@ -9,6 +9,7 @@ WAV (any subtype), FLAC, OGG and MP3 are decoded by libsndfile (soundfile); ever
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -91,8 +92,14 @@ def _decode_with_ffmpeg(source: Path) -> tuple[np.ndarray, int]:
     # pydub's plain from_file() probes with ffprobe, which imageio-ffmpeg does not ship;
     # the temporary-file variant needs ffmpeg alone.
     import imageio_ffmpeg
-    from pydub import AudioSegment
-    from pydub.exceptions import CouldntDecodeError
+
+    # pydub warns at import that no ffmpeg is on PATH (we hand it imageio-ffmpeg's) and that
+    # audioop is deprecated; neither concerns the user, and the CLI prints every warning.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from pydub import AudioSegment
+        from pydub.exceptions import CouldntDecodeError
 
     AudioSegment.converter = imageio_ffmpeg.get_ffmpeg_exe()
     try:

@@ -1,6 +1,6 @@
 """AutoSpeech front end and embedder follow ailia-models' auto_speech.py contract.
 
-The real ``proposed_veri.onnx`` is not needed: :func:`write_toy_autospeech` builds a small ONNX
+The real ``proposed_veri.onnx`` is not needed: ``conftest.write_toy_autospeech`` builds a small ONNX
 graph with the same signature, ``(N, 300, 257) -> (N, 8)`` (mean over time, then a fixed
 matrix), plus ``mean.npy``/``std.npy``.
 """
@@ -23,53 +23,9 @@ from diarize_plugin.embed.registry import load_embedder
 from diarize_plugin.embed.stft import magnitude_spectrogram
 from diarize_plugin.errors import DiarizeError
 
-onnx = pytest.importorskip("onnx", reason="the onnx package builds the toy model")
-from onnx import TensorProto, helper, numpy_helper  # noqa: E402
+from conftest import LIBRISPEECH, TOY_DIMENSION, speech, write_toy_autospeech
 
-SAMPLE_RATE = 16_000
-TOY_DIMENSION = 8
-LIBRISPEECH = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "librispeech"
-
-
-def write_toy_autospeech(folder: Path, onnx_name: str = "proposed_veri.onnx", batch: int | str = "N") -> Path:
-    """Write an AutoSpeech-shaped ONNX model and its mean.npy/std.npy into ``folder``.
-
-    Returns the ONNX path. ``batch``: the batch axis, a name (dynamic) or a fixed size.
-    """
-    folder.mkdir(parents=True, exist_ok=True)
-    rng = np.random.default_rng(7)
-    projection = rng.standard_normal((257, TOY_DIMENSION)).astype(np.float32)
-    graph = helper.make_graph(
-        [
-            helper.make_node("ReduceMean", ["windows"], ["pooled"], axes=[1], keepdims=0),
-            helper.make_node("MatMul", ["pooled", "projection"], ["embeddings"]),
-        ],
-        "toy_autospeech",
-        [helper.make_tensor_value_info("windows", TensorProto.FLOAT, [batch, 300, 257])],
-        [helper.make_tensor_value_info("embeddings", TensorProto.FLOAT, [batch, TOY_DIMENSION])],
-        [numpy_helper.from_array(projection, "projection")],
-    )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
-    model.ir_version = 8
-    onnx_path = folder / onnx_name
-    onnx.save(model, str(onnx_path))
-    np.save(folder / "mean.npy", rng.uniform(0.0, 2.0, 257).astype(np.float32))
-    np.save(folder / "std.npy", rng.uniform(0.5, 3.0, 257).astype(np.float32))
-    return onnx_path
-
-
-def speech(seconds: float, seed: int = 0) -> np.ndarray:
-    """Real speech from LibriSpeech when present, else seeded coloured noise (16 kHz float32)."""
-    samples = int(seconds * SAMPLE_RATE)
-    files = sorted(LIBRISPEECH.glob("*.flac"))
-    if files:
-        import soundfile
-
-        waveform, rate = soundfile.read(files[seed % len(files)], dtype="float32")
-        assert rate == SAMPLE_RATE
-        return np.resize(waveform, samples).astype(np.float32)
-    noise = np.random.default_rng(seed).standard_normal(samples)
-    return (0.05 * np.convolve(noise, np.ones(8) / 8, mode="same")).astype(np.float32)
+pytest.importorskip("onnx", reason="the onnx package builds the toy model")
 
 
 @pytest.fixture

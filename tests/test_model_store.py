@@ -19,7 +19,7 @@ from diarize_plugin.embed.model_store import (
     model_dir,
 )
 from diarize_plugin.errors import DiarizeError
-from test_autospeech import write_toy_autospeech
+from conftest import write_toy_autospeech
 
 
 class _MirrorHandler(http.server.SimpleHTTPRequestHandler):

@@ -11,7 +11,7 @@ import soundfile
 from diarize_plugin.embed.autospeech import AutoSpeechEmbedder
 from diarize_plugin.errors import DiarizeError
 from diarize_plugin.verify import Verification, format_verification, verify
-from test_autospeech import LIBRISPEECH, speech, write_toy_autospeech
+from conftest import LIBRISPEECH, speech, write_toy_autospeech
 
 
 @pytest.fixture

@@ -1,0 +1,173 @@
+"""cluster_embeddings() finds speakers among embeddings and honours the speaker-count options."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from diarize_plugin import cluster
+from diarize_plugin.cluster import SpeakerBounds, cluster_embeddings, default_min_cluster_size
+from diarize_plugin.errors import DiarizeError
+
+DIMENSION = 32
+THRESHOLD = 0.5
+
+
+def voices(sizes: list[int], spread: float = 0.15, seed: int = 0, interleave: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Embeddings around ``len(sizes)`` random directions, ``sizes[k]`` rows for voice ``k``.
+
+    Returns ``(embeddings (N, D), true voice per row)``; rows are shuffled when ``interleave``.
+    Random directions in 32 dimensions are nearly orthogonal (cosine distance ~1), far above
+    :data:`THRESHOLD`; ``spread`` keeps each voice's rows within ~0.1 of their centre.
+    """
+    rng = np.random.default_rng(seed)
+    centres = rng.standard_normal((len(sizes), DIMENSION))
+    centres /= np.linalg.norm(centres, axis=1, keepdims=True)
+    truth = np.repeat(np.arange(len(sizes)), sizes)
+    if interleave:
+        truth = rng.permutation(truth)
+    embeddings = centres[truth] + spread * rng.standard_normal((len(truth), DIMENSION)) / np.sqrt(DIMENSION)
+    return embeddings.astype(np.float32), truth
+
+
+def same_partition(labels: np.ndarray, truth: np.ndarray) -> bool:
+    pairs = set(zip(labels.tolist(), truth.tolist()))
+    return len(pairs) == len(set(labels.tolist())) == len(set(truth.tolist()))
+
+
+def test_well_separated_voices_are_counted_and_grouped() -> None:
+    embeddings, truth = voices([20, 25, 30])
+    labels = cluster_embeddings(embeddings, THRESHOLD)
+    assert same_partition(labels, truth)
+
+
+def test_one_voice_gives_one_speaker() -> None:
+    embeddings, _ = voices([40])
+    assert set(cluster_embeddings(embeddings, THRESHOLD).tolist()) == {0}
+
+
+def test_num_speakers_below_the_natural_count_merges_voices() -> None:
+    embeddings, _ = voices([20, 20, 20, 20])
+    labels = cluster_embeddings(embeddings, THRESHOLD, SpeakerBounds.from_options(num_speakers=2))
+    assert len(set(labels.tolist())) == 2
+
+
+def test_num_speakers_above_the_natural_count_splits_voices() -> None:
+    embeddings, _ = voices([30, 30])
+    labels = cluster_embeddings(embeddings, THRESHOLD, SpeakerBounds.from_options(num_speakers=4))
+    assert len(set(labels.tolist())) == 4
+
+
+def test_min_speakers_raises_the_count_when_the_threshold_finds_fewer() -> None:
+    embeddings, _ = voices([30, 30])
+    labels = cluster_embeddings(embeddings, THRESHOLD, SpeakerBounds.from_options(min_speakers=3))
+    assert len(set(labels.tolist())) == 3
+
+
+def test_max_speakers_lowers_the_count_when_the_threshold_finds_more() -> None:
+    embeddings, _ = voices([15, 15, 15, 15, 15])
+    labels = cluster_embeddings(embeddings, THRESHOLD, SpeakerBounds.from_options(max_speakers=3))
+    assert len(set(labels.tolist())) == 3
+
+
+def test_count_inside_the_bounds_is_left_to_the_threshold() -> None:
+    embeddings, truth = voices([20, 20, 20])
+    labels = cluster_embeddings(embeddings, THRESHOLD, SpeakerBounds.from_options(min_speakers=2, max_speakers=5))
+    assert same_partition(labels, truth)
+
+
+def test_more_speakers_asked_than_embeddings_gives_one_per_embedding() -> None:
+    embeddings, _ = voices([2, 1])
+    labels = cluster_embeddings(embeddings, THRESHOLD, SpeakerBounds.from_options(num_speakers=5))
+    assert sorted(labels.tolist()) == [0, 1, 2]
+
+
+def test_small_stray_cluster_is_folded_into_a_speaker() -> None:
+    embeddings, truth = voices([30, 30, 2], interleave=False)
+    labels = cluster_embeddings(embeddings, THRESHOLD)
+    assert len(set(labels.tolist())) == 2
+    assert same_partition(labels[truth < 2], truth[truth < 2])
+
+
+def test_small_cluster_is_kept_when_num_speakers_needs_it() -> None:
+    embeddings, truth = voices([30, 30, 2], interleave=False)
+    labels = cluster_embeddings(embeddings, THRESHOLD, SpeakerBounds.from_options(num_speakers=3))
+    assert same_partition(labels, truth)
+
+
+def test_min_cluster_size_can_be_given() -> None:
+    embeddings, truth = voices([30, 30, 2], interleave=False)
+    labels = cluster_embeddings(embeddings, THRESHOLD, min_cluster_size=1)
+    assert same_partition(labels, truth)
+
+
+@pytest.mark.parametrize("count, expected", [(10, 3), (100, 4), (500, 20), (5000, 30)])
+def test_default_min_cluster_size_is_four_percent_between_3_and_30(count: int, expected: int) -> None:
+    assert default_min_cluster_size(count) == expected
+
+
+def test_labels_are_numbered_in_order_of_first_appearance() -> None:
+    embeddings, _ = voices([20, 20, 20], seed=3)
+    labels = cluster_embeddings(embeddings, THRESHOLD)
+    first_rows = [int(np.flatnonzero(labels == label)[0]) for label in range(labels.max() + 1)]
+    assert labels[0] == 0 and first_rows == sorted(first_rows)
+
+
+def test_clustering_is_deterministic() -> None:
+    embeddings, _ = voices([20, 25, 30], spread=0.8, seed=5)
+    first = cluster_embeddings(embeddings, THRESHOLD)
+    second = cluster_embeddings(embeddings.copy(), THRESHOLD)
+    np.testing.assert_array_equal(first, second)
+
+
+def test_embedding_scale_does_not_matter() -> None:
+    embeddings, _ = voices([20, 25])
+    scales = np.random.default_rng(1).uniform(0.1, 10.0, (len(embeddings), 1)).astype(np.float32)
+    np.testing.assert_array_equal(
+        cluster_embeddings(embeddings, THRESHOLD), cluster_embeddings(embeddings * scales, THRESHOLD)
+    )
+
+
+def test_no_embeddings_give_no_labels() -> None:
+    assert cluster_embeddings(np.zeros((0, DIMENSION), dtype=np.float32), THRESHOLD).shape == (0,)
+
+
+def test_one_embedding_is_speaker_zero() -> None:
+    assert cluster_embeddings(np.ones((1, DIMENSION), dtype=np.float32), THRESHOLD).tolist() == [0]
+
+
+def test_long_input_is_clustered_on_a_subset_and_every_row_labelled(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cluster, "MAX_CLUSTERED_POINTS", 60)
+    embeddings, truth = voices([100, 100, 100])
+    labels = cluster_embeddings(embeddings, THRESHOLD)
+    assert len(labels) == 300
+    assert same_partition(labels, truth)
+
+
+def test_bounds_from_num_speakers_are_exact() -> None:
+    assert SpeakerBounds.from_options(num_speakers=3) == SpeakerBounds(3, 3)
+
+
+def test_bounds_default_to_at_least_one_and_open_above() -> None:
+    assert SpeakerBounds.from_options() == SpeakerBounds(1, None)
+
+
+def test_bounds_clamp_a_count_into_range() -> None:
+    bounds = SpeakerBounds.from_options(min_speakers=2, max_speakers=4)
+    assert [bounds.clamp(n) for n in (1, 3, 7)] == [2, 3, 4]
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        ({"num_speakers": 0}, "num_speakers must be a whole number of at least 1"),
+        ({"min_speakers": -1}, "min_speakers must be a whole number"),
+        ({"max_speakers": 2.5}, "max_speakers must be a whole number"),
+        ({"num_speakers": 2, "min_speakers": 1}, "either num_speakers or min_speakers/max_speakers"),
+        ({"num_speakers": 2, "max_speakers": 3}, "either num_speakers or min_speakers/max_speakers"),
+        ({"min_speakers": 4, "max_speakers": 2}, r"max_speakers \(2\) is smaller than min_speakers \(4\)"),
+    ],
+)
+def test_invalid_speaker_options_are_user_errors(options: dict, message: str) -> None:
+    with pytest.raises(DiarizeError, match=message):
+        SpeakerBounds.from_options(**options)
