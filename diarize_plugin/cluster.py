@@ -55,20 +55,24 @@ def cluster_embeddings(
     embeddings: np.ndarray,
     threshold: float,
     bounds: SpeakerBounds = SpeakerBounds(),
-    min_cluster_size: int = 3,
+    min_cluster_size: int | None = None,
 ) -> np.ndarray:
     """One speaker label (0, 1, ...) per embedding row.
 
     ``embeddings``: ``(N, D)``. ``threshold``: cosine distance (1 - cosine similarity) at which
-    average-linkage merging stops. Clusters with fewer than ``min_cluster_size`` members are
-    folded into the nearest large cluster, unless that would break ``bounds``. Labels are
-    numbered in order of first appearance.
+    average-linkage merging stops. Clusters with fewer than ``min_cluster_size`` members
+    (default: 4 % of the embeddings, at least 3 and at most 30) are folded into the nearest
+    large cluster, unless that would break ``bounds``: such clusters are mostly windows that
+    straddle a speaker change or overlap, not extra speakers. Labels are numbered in order of
+    first appearance.
     """
     count = len(embeddings)
     if count == 0:
         return np.zeros(0, dtype=int)
     if count == 1:
         return np.zeros(1, dtype=int)
+    if min_cluster_size is None:
+        min_cluster_size = default_min_cluster_size(count)
     unit = l2_normalize(np.asarray(embeddings, dtype=np.float64))
     subset = _even_subset(count, MAX_CLUSTERED_POINTS)
     labels = _agglomerate(unit[subset], threshold, bounds)
@@ -78,6 +82,11 @@ def cluster_embeddings(
     if len(np.unique(final)) < len(centroids):
         final[subset] = labels  # reassignment emptied a cluster: keep the clustering's own answer
     return _by_first_appearance(final)
+
+
+def default_min_cluster_size(count: int) -> int:
+    """Smallest cluster kept as a speaker among ``count`` embeddings (4 %, between 3 and 30)."""
+    return max(3, min(30, round(0.04 * count)))
 
 
 def _agglomerate(unit: np.ndarray, threshold: float, bounds: SpeakerBounds) -> np.ndarray:

@@ -93,7 +93,10 @@ class Diarizer:
             raise DiarizeError("window_s and hop_s must be positive, with hop_s <= window_s")
         self.embedder = embedder if isinstance(embedder, SpeakerEmbedder) else load_embedder(embedder, model_dir, threads)
         self.segmentation = segmentation
-        self.threshold = self.embedder.clustering_threshold if threshold is None else float(threshold)
+        if threshold is None:
+            neural = segmentation == "neural"
+            threshold = self.embedder.segment_clustering_threshold if neural else self.embedder.clustering_threshold
+        self.threshold = float(threshold)
         self.vad = vad
         self.window_s = window_s
         self.hop_s = hop_s

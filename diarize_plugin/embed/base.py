@@ -32,6 +32,15 @@ class SpeakerEmbedder(ABC):
         return 1.0 - self.default_threshold
 
     @property
+    def segment_clustering_threshold(self) -> float:
+        """Cosine distance that stops clustering local-speaker embeddings (neural segmentation).
+
+        These embed up to 10 s of one voice each, so they sit closer together than window
+        embeddings; defaults to :attr:`clustering_threshold` unless the model was calibrated.
+        """
+        return self.clustering_threshold
+
+    @property
     @abstractmethod
     def dimension(self) -> int:
         """Size D of one embedding."""

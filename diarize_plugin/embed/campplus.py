@@ -60,6 +60,8 @@ class CampPlusEmbedder(SpeakerEmbedder):
     #: cosine distance that stops clustering, calibrated on synthetic LibriSpeech conversations
     #: (tools/calibrate_clustering.py; see the model card)
     clustering_threshold = 0.65
+    #: the same for local-speaker embeddings of the neural segmentation mode (AMI + synthetic)
+    segment_clustering_threshold = 0.5
 
     def __init__(
         self, model_path: Path | None = None, threads: int | None = None, session: ort.InferenceSession | None = None

@@ -1,0 +1,233 @@
+"""Overlap-aware diarization: neural segmentation, local-speaker embeddings, joint clustering.
+
+The approach of pyannote 3.x, on ONNX Runtime:
+
+1. segmentation-3.0 says, for every frame of sliding 10 s chunks, which of up to 3 *local*
+   speakers talk (overlap included);
+2. every local speaker active long enough in a chunk gets one embedding, from the audio where it
+   talks alone (all its audio when that is too short);
+3. the embeddings are clustered (agglomerative, cosine); then, chunk by chunk, local speakers are
+   matched to clusters with the Hungarian algorithm so that two local speakers of one chunk never
+   become the same speaker;
+4. per-cluster activity is averaged over chunks, and in every frame the estimated number of
+   simultaneous speakers is kept, so overlapping speech comes out as overlapping turns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from pyannote.core import Annotation, Segment
+from scipy.optimize import linear_sum_assignment
+
+from .cluster import SpeakerBounds, cluster_embeddings
+from .embed.base import SpeakerEmbedder, l2_normalize
+from .progress import ProgressFactory, no_progress
+from .segmentation import FRAME_STEP_SAMPLES, SAMPLE_RATE, Segmenter, SegmentationResult, aggregate
+from .turns import speaker_label
+
+#: shortest stretch of audio, in seconds, worth an embedding
+MIN_EMBEDDED_S = 0.2
+
+
+@dataclass(frozen=True)
+class LocalSpeaker:
+    """Local speaker ``speaker`` (0–2) of chunk ``chunk``, and the samples that embed it."""
+
+    chunk: int
+    speaker: int
+    sample_mask: np.ndarray
+    #: active long enough for its embedding to shape the clusters (others are only assigned)
+    reliable: bool
+
+
+class NeuralDiarization:
+    """Diarization with the segmentation network (``--segmentation neural``).
+
+    ``step_s``: seconds between 10 s chunks (smaller is more accurate and slower);
+    ``min_active_s``: a local speaker active less than this in a chunk is not embedded;
+    ``min_clean_s``: below this much speech without overlap, all of its speech is embedded;
+    ``min_turn_off_s``: gaps shorter than this inside one speaker's speech are bridged.
+    """
+
+    def __init__(
+        self,
+        embedder: SpeakerEmbedder,
+        step_s: float = 2.0,
+        min_active_s: float = 0.5,
+        min_clean_s: float = 1.0,
+        min_turn_off_s: float = 0.1,
+        threads: int | None = None,
+    ) -> None:
+        self.embedder = embedder
+        self.segmenter = Segmenter(step_s=step_s, threads=threads)
+        self.min_active_s = min_active_s
+        self.min_clean_s = min_clean_s
+        self.min_turn_off_s = min_turn_off_s
+
+    def __call__(
+        self,
+        waveform: np.ndarray,
+        bounds: SpeakerBounds,
+        threshold: float,
+        uri: str | None = None,
+        progress: ProgressFactory = no_progress,
+    ) -> Annotation:
+        """Speaker turns of a 16 kHz mono waveform, overlapping where speakers overlap."""
+        duration_s = len(waveform) / SAMPLE_RATE
+        segmentation = self._segment(waveform, duration_s, progress)
+        local_speakers = self._local_speakers(segmentation, len(waveform))
+        if not local_speakers:
+            return Annotation(uri=uri)
+        embeddings = self._embed(waveform, local_speakers, duration_s, progress)
+        reliable = np.array([item.reliable for item in local_speakers])
+        if not reliable.any():
+            reliable[:] = True
+        labels = cluster_embeddings(embeddings[reliable], threshold, bounds)
+        centroids = cluster_centroids(embeddings[reliable], labels)
+        assignment = assign_local_speakers(segmentation, local_speakers, embeddings, centroids)
+        activity = reconstruct(segmentation, assignment, len(centroids))
+        return activity_to_annotation(activity, segmentation.frame_step_s, self.min_turn_off_s, duration_s, uri)
+
+    def _segment(self, waveform: np.ndarray, duration_s: float, progress: ProgressFactory) -> SegmentationResult:
+        from .segmentation import chunk_starts
+
+        total = len(chunk_starts(duration_s, self.segmenter.step_s))
+        with progress(total=total, duration_s=duration_s, description="segmentation") as bar:
+            done = [0]
+
+            def advance(finished: int, _total: int) -> None:
+                bar.update(finished - done[0])
+                done[0] = finished
+
+            return self.segmenter(waveform, progress=advance)
+
+    def _local_speakers(self, segmentation: SegmentationResult, num_samples: int) -> list[LocalSpeaker]:
+        activations = segmentation.activations
+        frame_s = segmentation.frame_step_s
+        alone = activations.sum(axis=-1, keepdims=True) == 1
+        found = []
+        for chunk, start_s in enumerate(segmentation.chunk_starts_s):
+            for speaker in range(activations.shape[-1]):
+                active = activations[chunk, :, speaker] > 0
+                clean = active & alone[chunk, :, 0]
+                frames = clean if clean.sum() * frame_s >= self.min_clean_s else active
+                mask = frames_to_samples(frames, int(round(start_s * SAMPLE_RATE)), num_samples)
+                if mask.sum() >= MIN_EMBEDDED_S * SAMPLE_RATE:
+                    reliable = active.sum() * frame_s >= self.min_active_s
+                    found.append(LocalSpeaker(chunk, speaker, mask, bool(reliable)))
+        return found
+
+    def _embed(
+        self, waveform: np.ndarray, local_speakers: list[LocalSpeaker], duration_s: float, progress: ProgressFactory
+    ) -> np.ndarray:
+        rows = []
+        batch = 32
+        with progress(total=len(local_speakers), duration_s=duration_s, description="embedding") as bar:
+            for first in range(0, len(local_speakers), batch):
+                group = local_speakers[first : first + batch]
+                rows.append(self.embedder.embed_windows([waveform[item.sample_mask] for item in group]))
+                bar.update(len(group))
+        return np.concatenate(rows, axis=0)
+
+
+def frames_to_samples(frames: np.ndarray, chunk_start_sample: int, num_samples: int) -> np.ndarray:
+    """Boolean sample mask (length ``num_samples``) of the frames set in ``frames``.
+
+    Frame ``j`` stands for the ``FRAME_STEP_SAMPLES`` samples around its centre, so that
+    consecutive frames tile the time line without overlap.
+    """
+    mask = np.zeros(num_samples, dtype=bool)
+    centre_offset = 495 - FRAME_STEP_SAMPLES // 2  # frame j's receptive field is centred at j*270 + 495
+    for index in np.flatnonzero(frames):
+        start = chunk_start_sample + index * FRAME_STEP_SAMPLES + centre_offset
+        mask[max(start, 0) : max(min(start + FRAME_STEP_SAMPLES, num_samples), 0)] = True
+    return mask
+
+
+def cluster_centroids(embeddings: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Unit-length mean direction of each cluster's embeddings: ``(num_clusters, D)``."""
+    unit = l2_normalize(np.asarray(embeddings, dtype=np.float64))
+    centroids = np.zeros((int(labels.max()) + 1, unit.shape[1]))
+    np.add.at(centroids, labels, unit)
+    return l2_normalize(centroids)
+
+
+def assign_local_speakers(
+    segmentation: SegmentationResult,
+    local_speakers: list[LocalSpeaker],
+    embeddings: np.ndarray,
+    centroids: np.ndarray,
+) -> np.ndarray:
+    """Cluster of every (chunk, local speaker): ``(num_chunks, 3)`` ints, -1 where none.
+
+    Within a chunk, local speakers are matched to distinct clusters (Hungarian algorithm on
+    cosine similarity to the cluster centroids); when a chunk has more local speakers than
+    there are clusters, the extra ones join their most similar cluster.
+    """
+    num_chunks, _, num_local = segmentation.activations.shape
+    similarity = l2_normalize(np.asarray(embeddings, dtype=np.float64)) @ centroids.T
+    assignment = np.full((num_chunks, num_local), -1, dtype=int)
+    by_chunk: dict[int, list[int]] = {}
+    for row, item in enumerate(local_speakers):
+        by_chunk.setdefault(item.chunk, []).append(row)
+    for chunk, rows in by_chunk.items():
+        scores = similarity[rows]
+        matched_rows, matched_clusters = linear_sum_assignment(-scores)
+        for row_index, cluster in zip(matched_rows, matched_clusters):
+            assignment[chunk, local_speakers[rows[row_index]].speaker] = cluster
+        for row_index in set(range(len(rows))) - set(matched_rows.tolist()):
+            assignment[chunk, local_speakers[rows[row_index]].speaker] = int(np.argmax(scores[row_index]))
+    return assignment
+
+
+def reconstruct(segmentation: SegmentationResult, assignment: np.ndarray, num_clusters: int) -> np.ndarray:
+    """Binary global speaker activity ``(num_global_frames, num_clusters)``.
+
+    Each chunk's (soft) local activity is moved onto its clusters, averaged over chunks, and in every
+    frame the ``speaker_count`` most active clusters are kept (none where the count is 0).
+    """
+    activations = segmentation.soft
+    clustered = np.zeros(activations.shape[:2] + (num_clusters,), dtype=np.float32)
+    for chunk in range(activations.shape[0]):
+        for speaker, cluster in enumerate(assignment[chunk]):
+            if cluster >= 0:
+                np.maximum(clustered[chunk, :, cluster], activations[chunk, :, speaker], out=clustered[chunk, :, cluster])
+    scores = aggregate(clustered, segmentation.chunk_starts_s, segmentation.frame_step_s, segmentation.duration_s)
+    count = np.minimum(segmentation.speaker_count(), num_clusters)[: len(scores)]
+    order = np.argsort(-scores, axis=1, kind="stable")
+    ranks = np.empty_like(order)
+    np.put_along_axis(ranks, order, np.arange(num_clusters)[None, :].repeat(len(scores), axis=0), axis=1)
+    return (ranks < count[:, None]) & (scores > 0)
+
+
+def activity_to_annotation(
+    activity: np.ndarray, frame_step_s: float, min_turn_off_s: float, duration_s: float, uri: str | None = None
+) -> Annotation:
+    """Turns from binary frame activity ``(frames, speakers)``; frame ``i`` is centred at
+    ``(i + 0.5) * frame_step_s`` after the receptive-field offset. Gaps shorter than
+    ``min_turn_off_s`` within a speaker are bridged; speakers are named by first appearance."""
+    from .segmentation import FRAME_DURATION_S
+
+    centre_offset_s = FRAME_DURATION_S / 2 - frame_step_s / 2
+    turns: list[tuple[float, float, int]] = []
+    for cluster in range(activity.shape[1]):
+        flags = np.concatenate([[False], activity[:, cluster], [False]]).astype(np.int8)
+        edges = np.flatnonzero(np.diff(flags))
+        runs: list[list[float]] = []
+        for start, end in zip(edges[0::2], edges[1::2]):
+            start_s = max(0.0, start * frame_step_s + centre_offset_s)
+            end_s = min(duration_s, end * frame_step_s + centre_offset_s)
+            if runs and start_s - runs[-1][1] < min_turn_off_s:
+                runs[-1][1] = end_s
+            elif end_s > start_s:
+                runs.append([start_s, end_s])
+        turns.extend((start_s, end_s, cluster) for start_s, end_s in runs)
+    turns.sort()
+    annotation = Annotation(uri=uri)
+    names: dict[int, str] = {}
+    for start_s, end_s, cluster in turns:
+        name = names.setdefault(cluster, speaker_label(len(names)))
+        annotation[Segment(start_s, end_s), annotation.new_track(Segment(start_s, end_s))] = name
+    return annotation
