@@ -21,6 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from pyannote.core import Segment, Timeline  # noqa: E402
 from pyannote.metrics.diarization import DiarizationErrorRate  # noqa: E402
 
 from benchmarks.ami import ami_available, ami_files, ami_references, ami_uems  # noqa: E402
@@ -51,7 +52,7 @@ def score_conversations(diarizer: Diarizer, count: int) -> tuple[DiarizationErro
         hypothesis = diarizer.run(conversation.waveform, uri=conversation.name)
         elapsed_s += time.perf_counter() - started
         audio_s += conversation.duration_s
-        metric(conversation.reference, hypothesis)
+        metric(conversation.reference, hypothesis, uem=Timeline([Segment(0.0, conversation.duration_s)]))
         exact += len(hypothesis.labels()) == len(conversation.speakers)
     return metric, elapsed_s, audio_s, exact / count
 

@@ -75,8 +75,7 @@ def cluster_embeddings(
         min_cluster_size = default_min_cluster_size(count)
     unit = l2_normalize(np.asarray(embeddings, dtype=np.float64))
     subset = _even_subset(count, MAX_CLUSTERED_POINTS)
-    labels = _agglomerate(unit[subset], threshold, bounds)
-    labels = _fold_small_clusters(unit[subset], labels, min_cluster_size, bounds)
+    labels = _agglomerate(unit[subset], threshold, bounds, min_cluster_size)
     centroids = _centroids(unit[subset], labels)
     final = _nearest_centroid(unit, centroids)
     if len(np.unique(final)) < len(centroids):
@@ -89,18 +88,23 @@ def default_min_cluster_size(count: int) -> int:
     return max(3, min(30, round(0.04 * count)))
 
 
-def _agglomerate(unit: np.ndarray, threshold: float, bounds: SpeakerBounds) -> np.ndarray:
-    count = len(unit)
-    if bounds.maximum is not None and bounds.minimum == bounds.maximum:
-        return _fit(unit, n_clusters=min(bounds.minimum, count))
-    labels = _fit(unit, distance_threshold=threshold)
+def _agglomerate(unit: np.ndarray, threshold: float, bounds: SpeakerBounds, min_cluster_size: int) -> np.ndarray:
+    """Cut at ``threshold``, fold small clusters, then merge or split to meet ``bounds``.
+
+    Folding comes first so that a bound never keeps a two-window splinter as a "speaker"
+    while two real voices stay merged.
+    """
+    labels = _fold_small_clusters(unit, _fit(unit, distance_threshold=threshold), min_cluster_size, 1)
     found = int(labels.max()) + 1
-    wanted = min(bounds.clamp(found), count)
-    return labels if wanted == found else _fit(unit, n_clusters=wanted)
+    if bounds.maximum is not None and found > bounds.maximum:
+        return _merge_closest(unit, labels, bounds.maximum)
+    if found < bounds.minimum:
+        return _split(unit, min(bounds.minimum, len(unit)), min_cluster_size)
+    return labels
 
 
 def _fit(unit: np.ndarray, n_clusters: int | None = None, distance_threshold: float | None = None) -> np.ndarray:
-    if n_clusters == 1:
+    if n_clusters == 1 or len(unit) < 2:
         return np.zeros(len(unit), dtype=int)
     model = AgglomerativeClustering(
         n_clusters=n_clusters,
@@ -112,19 +116,43 @@ def _fit(unit: np.ndarray, n_clusters: int | None = None, distance_threshold: fl
     return model.fit_predict(unit)
 
 
-def _fold_small_clusters(
-    unit: np.ndarray, labels: np.ndarray, min_cluster_size: int, bounds: SpeakerBounds
-) -> np.ndarray:
+def _fold_small_clusters(unit: np.ndarray, labels: np.ndarray, min_cluster_size: int, keep_at_least: int) -> np.ndarray:
+    """Give the members of clusters smaller than ``min_cluster_size`` to the nearest kept one.
+
+    The ``keep_at_least`` biggest clusters are kept whatever their size.
+    """
     sizes = np.bincount(labels)
-    large = np.flatnonzero(sizes >= min_cluster_size)
-    keep = max(len(large), bounds.minimum)
-    if len(large) == 0 or keep >= len(sizes):
+    keep = min(len(sizes), max(int(np.sum(sizes >= min_cluster_size)), keep_at_least))
+    if keep >= len(sizes):
         return labels
-    # keep the biggest clusters when the lower bound needs more than the large ones
-    kept = np.argsort(-sizes, kind="stable")[:keep]
+    kept = np.sort(np.argsort(-sizes, kind="stable")[:keep])
     centroids = _centroids(unit, labels)[kept]
-    labels = kept[_nearest_centroid(unit, centroids)]
+    labels = np.where(np.isin(labels, kept), labels, kept[_nearest_centroid(unit, centroids)])
     return np.unique(labels, return_inverse=True)[1]
+
+
+def _merge_closest(unit: np.ndarray, labels: np.ndarray, wanted: int) -> np.ndarray:
+    """Merge the two clusters with the most similar centroids until ``wanted`` remain."""
+    labels = labels.copy()
+    while int(labels.max()) + 1 > wanted:
+        centroids = _centroids(unit, labels)
+        similarity = centroids @ centroids.T
+        np.fill_diagonal(similarity, -np.inf)
+        first, second = np.unravel_index(int(np.argmax(similarity)), similarity.shape)
+        labels[labels == max(first, second)] = min(first, second)
+        labels = np.unique(labels, return_inverse=True)[1]
+    return labels
+
+
+def _split(unit: np.ndarray, wanted: int, min_cluster_size: int) -> np.ndarray:
+    """At least ``wanted`` clusters of real size: cut the tree finer until enough are large."""
+    for count in range(wanted, min(len(unit), wanted + 20) + 1):
+        labels = _fit(unit, n_clusters=count)
+        if int(np.sum(np.bincount(labels) >= min_cluster_size)) >= wanted:
+            break
+    else:
+        labels = _fit(unit, n_clusters=wanted)
+    return _fold_small_clusters(unit, labels, min_cluster_size=len(unit) + 1, keep_at_least=wanted)
 
 
 def _centroids(unit: np.ndarray, labels: np.ndarray) -> np.ndarray:

@@ -89,9 +89,18 @@ def test_small_stray_cluster_is_folded_into_a_speaker() -> None:
     assert same_partition(labels[truth < 2], truth[truth < 2])
 
 
-def test_small_cluster_is_kept_when_num_speakers_needs_it() -> None:
+def test_num_speakers_splits_a_large_cluster_rather_than_keep_a_splinter() -> None:
+    # a 2-window splinter is mostly windows that straddle a change or overlap, not a voice:
+    # when more speakers are asked for, a large cluster is split instead
     embeddings, truth = voices([30, 30, 2], interleave=False)
     labels = cluster_embeddings(embeddings, THRESHOLD, SpeakerBounds.from_options(num_speakers=3))
+    assert len(set(labels.tolist())) == 3
+    assert min(np.bincount(labels)) >= 3
+
+
+def test_small_cluster_is_kept_when_num_speakers_needs_it_and_min_cluster_size_allows() -> None:
+    embeddings, truth = voices([30, 30, 2], interleave=False)
+    labels = cluster_embeddings(embeddings, THRESHOLD, SpeakerBounds.from_options(num_speakers=3), min_cluster_size=2)
     assert same_partition(labels, truth)
 
 
