@@ -57,6 +57,51 @@ def test_word_farther_than_tolerance_from_any_turn_has_no_speaker():
     assert _speakers(merged) == [None]
 
 
+def test_word_in_overlapped_speech_keeps_the_previous_words_speaker():
+    annotation = _annotation((0.0, 1.6, "B"), (1.0, 3.0, "A"))
+    # " two": A talks 0.8 s, B 0.6 s (at least half as long), and B said " one".
+    segment = _segment((" one", 0.2, 0.8), (" two", 1.0, 1.8))
+    assert _speakers(merge(annotation, Transcript((segment,)))) == ["B", "B"]
+
+
+def test_overlapped_first_word_takes_the_next_words_speaker():
+    annotation = _annotation((0.0, 1.5, "A"), (1.0, 3.0, "B"))
+    # " one": A and B both talk 0.5 s; the tie alone would give it A, but B says " two".
+    segment = _segment((" one", 1.0, 1.5), (" two", 2.0, 2.5))
+    assert _speakers(merge(annotation, Transcript((segment,)))) == ["B", "B"]
+
+
+def test_run_of_overlapped_words_takes_the_speaker_after_it_when_none_before():
+    annotation = _annotation((0.0, 2.0, "A"), (0.0, 3.0, "B"))
+    segment = _segment((" a", 0.0, 0.5), (" b", 0.5, 1.0), (" c", 1.0, 1.5), (" d", 2.2, 2.8))
+    assert _speakers(merge(annotation, Transcript((segment,)))) == ["B", "B", "B", "B"]
+
+
+def test_overlapped_word_whose_neighbours_are_other_speakers_keeps_its_own():
+    annotation = _annotation((0.0, 1.0, "C"), (1.0, 2.0, "A"), (1.0, 2.0, "B"), (2.0, 3.0, "D"))
+    segment = _segment((" c", 0.2, 0.8), (" ab", 1.2, 1.8), (" d", 2.2, 2.8))
+    assert _speakers(merge(annotation, Transcript((segment,)))) == ["C", "A", "D"]
+
+
+def test_continuity_does_not_reach_into_the_previous_segment():
+    annotation = _annotation((0.0, 1.6, "B"), (1.0, 3.0, "A"))
+    first, second = _segment((" one", 0.2, 0.8)), _segment((" two", 1.0, 1.8))
+    assert _speakers(merge(annotation, Transcript((first, second)))) == ["B", "A"]
+
+
+def test_brief_overlap_does_not_override_the_main_speaker_of_a_word():
+    annotation = _annotation((0.0, 1.5, "A"), (1.3, 3.0, "B"))
+    # " two": B talks 1.0 s, A only 0.2 s (less than half), so A's " one" does not carry over.
+    segment = _segment((" one", 0.2, 0.8), (" two", 1.3, 2.3))
+    assert _speakers(merge(annotation, Transcript((segment,)))) == ["A", "B"]
+
+
+def test_words_without_overlapped_speech_keep_their_own_speakers():
+    annotation = _annotation((0.0, 1.0, "B"), (1.0, 3.0, "A"))
+    segment = _segment((" one", 0.2, 0.8), (" two", 1.2, 1.8))
+    assert _speakers(merge(annotation, Transcript((segment,)))) == ["B", "A"]
+
+
 def test_zero_length_word_inside_a_turn_takes_that_speaker():
     annotation = _annotation((0.0, 1.0, "A"), (1.0, 2.0, "B"))
     merged = merge(annotation, Transcript((_segment((" x", 1.5, 1.5)),)), tolerance_s=0.0)

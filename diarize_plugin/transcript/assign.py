@@ -4,6 +4,10 @@ Rules (the ones WhisperX users expect, made deterministic):
 
 - a word gets the speaker who talks most during it; a word no turn overlaps gets the nearest
   speaker within ``tolerance_s``, else no speaker;
+- a word in overlapped speech (a second speaker talks at least ``OVERLAP_SHARE`` as long as
+  the first during it) keeps the speaker of the word before it in its segment when that is one
+  of the two, else of the word after it under the same condition: who talks *most* during a
+  word two people say at once is close to chance, who was already talking is not;
 - an untimed word gets times interpolated between its timed neighbours, and the speaker its
   timed neighbours share (when they disagree, the one its interpolated time says);
 - a segment gets the speaker of most of its words by duration, or of its own interval when
@@ -26,6 +30,9 @@ from .turns import SpeakerTurns
 
 #: how far (seconds) a word may lie from the nearest speaker turn and still be given it
 DEFAULT_TOLERANCE_S = 1.0
+#: a word is in overlapped speech when its second speaker talks at least this share of the
+#: time its first one does; continuity with the neighbouring words then decides
+OVERLAP_SHARE = 0.5
 #: weight (seconds) of a zero-length word in a segment's majority vote, so it still counts
 _INSTANT_WEIGHT_S = 1e-3
 
@@ -128,6 +135,12 @@ def _speakers(
     word_starts = np.array([s for timed in timed_segments for s in timed.word_starts_s], float)
     word_ends = np.array([e for timed in timed_segments for e in timed.word_ends_s], float)
     flat = turns.speakers_of(word_starts, word_ends, tolerance_s)
+    is_timed = np.array([t for timed in timed_segments for t in timed.word_is_timed], bool)
+    segment_of_word = np.repeat(
+        np.arange(len(timed_segments)), [len(timed.word_starts_s) for timed in timed_segments]
+    )
+    contested, pairs = _contested_words(turns, word_starts, word_ends, is_timed)
+    flat = _by_continuity(flat, contested, pairs, segment_of_word)
     segment_starts = np.array([timed.start_s for timed in timed_segments], float)
     segment_ends = np.array([timed.end_s for timed in timed_segments], float)
     by_interval = turns.speakers_of(segment_starts, segment_ends, tolerance_s)
@@ -138,6 +151,53 @@ def _speakers(
         per_segment.append(_from_neighbours(flat[offset:offset + count], timed.word_is_timed))
         offset += count
     return per_segment, by_interval
+
+
+def _contested_words(
+    turns: SpeakerTurns, starts_s: np.ndarray, ends_s: np.ndarray, is_timed: np.ndarray
+) -> tuple[list[int], list[tuple[str, str]]]:
+    """Timed words in overlapped speech (indices, in order) and their two main speakers."""
+    if len(turns) < 2 or len(starts_s) == 0:
+        return [], []
+    overlap_s = turns.overlap_s(starts_s, ends_s)
+    # Stable, so the first speaker matches speakers_of's argmax on ties.
+    top_two = np.argsort(-overlap_s, axis=1, kind="stable")[:, :2]
+    rows = np.arange(len(starts_s))
+    first_s, second_s = overlap_s[rows, top_two[:, 0]], overlap_s[rows, top_two[:, 1]]
+    contested = np.flatnonzero(is_timed & (second_s > 0.0) & (second_s >= OVERLAP_SHARE * first_s))
+    labels = turns.labels
+    pairs = [(labels[first], labels[second]) for first, second in top_two[contested].tolist()]
+    return contested.tolist(), pairs
+
+
+def _by_continuity(
+    speakers: list[str | None],
+    contested: list[int],
+    pairs: list[tuple[str, str]],
+    segment_of_word: np.ndarray,
+) -> list[str | None]:
+    """Contested words take the previous word's speaker (same segment) when it is one of their
+    two; failing that, the next word's under the same condition; failing both, they keep theirs.
+
+    A run of contested words chains: each looks at its neighbour's settled speaker, so a run
+    at the start of a segment takes the speaker of the first word after it.
+    """
+    result = list(speakers)
+    last = len(result) - 1
+    unsettled: set[int] = set()
+    for index, pair in zip(contested, pairs):
+        before = index - 1
+        if before >= 0 and before not in unsettled and segment_of_word[before] == segment_of_word[index]:
+            if result[before] in pair:
+                result[index] = result[before]
+                continue
+        unsettled.add(index)
+    for index, pair in reversed(list(zip(contested, pairs))):
+        after = index + 1
+        if index in unsettled and after <= last and segment_of_word[after] == segment_of_word[index]:
+            if result[after] in pair:
+                result[index] = result[after]
+    return result
 
 
 def _from_neighbours(speakers: list[str | None], is_timed: list[bool]) -> list[str | None]:
