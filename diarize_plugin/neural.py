@@ -18,14 +18,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from pyannote.core import Annotation, Segment
+from pyannote.core import Annotation, Segment, Timeline
 from scipy.optimize import linear_sum_assignment
 
 from .cluster import SpeakerBounds, cluster_embeddings
 from .embed.base import SpeakerEmbedder, l2_normalize
 from .progress import ProgressFactory, no_progress
 from .segmentation import FRAME_STEP_SAMPLES, SAMPLE_RATE, Segmenter, SegmentationResult, aggregate
-from .turns import speaker_label
+from .errors import DiarizeError
+from .turns import speaker_label, windows_to_annotation
+from .windows import sliding_windows
+
+#: how speakers are told apart in neural mode: "windows" (1.5 s window embeddings clustered over
+#: the recording, the default: see README) or "local" (one embedding per chunk-local speaker,
+#: matched to clusters with the Hungarian algorithm, as pyannote 3.x does)
+IDENTITY_MODES = ("windows", "local")
+#: seconds around an overlap in which the second speaker is looked for
+OVERLAP_SEARCH_S = 3.0
 
 #: shortest stretch of audio, in seconds, worth an embedding
 MIN_EMBEDDED_S = 0.2
@@ -54,13 +63,23 @@ class NeuralDiarization:
     def __init__(
         self,
         embedder: SpeakerEmbedder,
+        identity: str = "windows",
         step_s: float = 2.0,
         min_active_s: float = 0.5,
         min_clean_s: float = 1.0,
         min_turn_off_s: float = 0.1,
+        window_s: float = 1.5,
+        hop_s: float = 0.75,
+        min_turn_s: float = 0.3,
         threads: int | None = None,
     ) -> None:
+        if identity not in IDENTITY_MODES:
+            raise DiarizeError(f"unknown speaker identity mode {identity!r}; use one of {', '.join(IDENTITY_MODES)}")
         self.embedder = embedder
+        self.identity = identity
+        self.window_s = window_s
+        self.hop_s = hop_s
+        self.min_turn_s = min_turn_s
         self.segmenter = Segmenter(step_s=step_s, threads=threads)
         self.min_active_s = min_active_s
         self.min_clean_s = min_clean_s
@@ -77,6 +96,8 @@ class NeuralDiarization:
         """Speaker turns of a 16 kHz mono waveform, overlapping where speakers overlap."""
         duration_s = len(waveform) / SAMPLE_RATE
         segmentation = self._segment(waveform, duration_s, progress)
+        if self.identity == "windows":
+            return self._by_windows(waveform, segmentation, bounds, threshold, uri, progress)
         local_speakers = self._local_speakers(segmentation, len(waveform))
         if not local_speakers:
             return Annotation(uri=uri)
@@ -89,6 +110,33 @@ class NeuralDiarization:
         assignment = assign_local_speakers(segmentation, local_speakers, embeddings, centroids)
         activity = reconstruct(segmentation, assignment, len(centroids))
         return activity_to_annotation(activity, segmentation.frame_step_s, self.min_turn_off_s, duration_s, uri)
+
+    def _by_windows(
+        self,
+        waveform: np.ndarray,
+        segmentation: SegmentationResult,
+        bounds: SpeakerBounds,
+        threshold: float,
+        uri: str | None,
+        progress: ProgressFactory,
+    ) -> Annotation:
+        """Speech and overlap from the network, identities from 1.5 s window embeddings.
+
+        The segmentation network sometimes keeps two similar voices as one local speaker for a
+        whole chunk; short windows clustered over the whole recording do not, so they name the
+        main speaker of every frame, and overlap frames add the nearest other speaker.
+        """
+        count = segmentation.speaker_count()
+        duration_s = segmentation.duration_s
+        speech = count_to_timeline(count >= 1, segmentation.frame_step_s, duration_s)
+        windows = sliding_windows(speech, self.window_s, self.hop_s)
+        if not windows:
+            return Annotation(uri=uri)
+        embeddings = embed_segments(self.embedder, waveform, windows, progress)
+        labels = cluster_embeddings(embeddings, threshold, bounds)
+        primary = windows_to_annotation(windows, labels, speech, self.min_turn_s, uri=uri)
+        overlap = count_to_timeline(count >= 2, segmentation.frame_step_s, duration_s)
+        return add_overlapping_speakers(primary, overlap)
 
     def _segment(self, waveform: np.ndarray, duration_s: float, progress: ProgressFactory) -> SegmentationResult:
         from .segmentation import chunk_starts
@@ -231,3 +279,54 @@ def activity_to_annotation(
         name = names.setdefault(cluster, speaker_label(len(names)))
         annotation[Segment(start_s, end_s), annotation.new_track(Segment(start_s, end_s))] = name
     return annotation
+
+
+def count_to_timeline(active: np.ndarray, frame_step_s: float, duration_s: float) -> Timeline:
+    """Regions (seconds) where the per-frame flag ``active`` holds; frames timed at their centres."""
+    from .segmentation import FRAME_DURATION_S
+
+    offset_s = FRAME_DURATION_S / 2 - frame_step_s / 2
+    flags = np.concatenate([[False], np.asarray(active, dtype=bool), [False]]).astype(np.int8)
+    edges = np.flatnonzero(np.diff(flags))
+    regions = [
+        Segment(max(0.0, start * frame_step_s + offset_s), min(duration_s, end * frame_step_s + offset_s))
+        for start, end in zip(edges[0::2], edges[1::2])
+    ]
+    return Timeline([region for region in regions if region.duration > 0]).support()
+
+
+def embed_segments(
+    embedder: SpeakerEmbedder, waveform: np.ndarray, segments: list[Segment], progress: ProgressFactory = no_progress
+) -> np.ndarray:
+    """One embedding per time segment of ``waveform`` (``(N, D)``), in batches of 64."""
+    rows = []
+    with progress(total=len(segments), duration_s=len(waveform) / SAMPLE_RATE, description="embedding") as bar:
+        for first in range(0, len(segments), 64):
+            batch = segments[first : first + 64]
+            pieces = [waveform[int(s.start * SAMPLE_RATE) : int(s.end * SAMPLE_RATE)] for s in batch]
+            rows.append(embedder.embed_windows(pieces))
+            bar.update(len(batch))
+    return np.concatenate(rows, axis=0)
+
+
+def add_overlapping_speakers(primary: Annotation, overlap: Timeline, search_s: float = OVERLAP_SEARCH_S) -> Annotation:
+    """``primary`` (one speaker at a time) plus a second speaker in every ``overlap`` region.
+
+    In each overlapped stretch the second speaker is the one of the nearest turn, within
+    ``search_s`` seconds, whose speaker differs from the main one there: overlap mostly
+    happens where one speaker takes over from another.
+    """
+    result = primary.copy()
+    turns = sorted(primary.itertracks(yield_label=True), key=lambda item: item[0].start)
+    for region in overlap:
+        for segment, _, main in primary.crop(region, mode="intersection").itertracks(yield_label=True):
+            nearest, distance = None, search_s
+            for turn, _, label in turns:
+                if label == main:
+                    continue
+                gap = max(turn.start - segment.end, segment.start - turn.end, 0.0)
+                if gap < distance:
+                    nearest, distance = label, gap
+            if nearest is not None:
+                result[segment, result.new_track(segment)] = nearest
+    return result.support()

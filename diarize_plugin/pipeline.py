@@ -25,7 +25,7 @@ from .vad import detect_speech
 from .windows import sliding_windows
 
 SEGMENTATION_MODES = ("webrtcvad", "neural")
-DEFAULT_SEGMENTATION = "webrtcvad"
+DEFAULT_SEGMENTATION = "neural"
 #: windows per call to the embedding model (and per step of the progress bar)
 EMBEDDING_BATCH = 64
 
@@ -70,6 +70,9 @@ class Diarizer:
         ONNX Runtime threads (default: ``DIARIZE_THREADS`` or the number of cores, max 8).
     progress:
         a factory of progress bars (see :mod:`diarize_plugin.progress`), or ``None``.
+    neural_identity:
+        neural mode only: ``"windows"`` (window embeddings name the speakers; default) or
+        ``"local"`` (one embedding per chunk-local speaker, pyannote-style).
     """
 
     def __init__(
@@ -84,6 +87,7 @@ class Diarizer:
         model_dir: str | os.PathLike[str] | None = None,
         threads: int | None = None,
         progress: ProgressFactory | None = None,
+        neural_identity: str = "windows",
     ) -> None:
         if segmentation not in SEGMENTATION_MODES:
             raise DiarizeError(f"unknown segmentation {segmentation!r}; use one of {', '.join(SEGMENTATION_MODES)}")
@@ -94,8 +98,8 @@ class Diarizer:
         self.embedder = embedder if isinstance(embedder, SpeakerEmbedder) else load_embedder(embedder, model_dir, threads)
         self.segmentation = segmentation
         if threshold is None:
-            neural = segmentation == "neural"
-            threshold = self.embedder.segment_clustering_threshold if neural else self.embedder.clustering_threshold
+            local = segmentation == "neural" and neural_identity == "local"
+            threshold = self.embedder.segment_clustering_threshold if local else self.embedder.clustering_threshold
         self.threshold = float(threshold)
         self.vad = vad
         self.window_s = window_s
@@ -107,7 +111,9 @@ class Diarizer:
         if segmentation == "neural":
             from .neural import NeuralDiarization
 
-            self._neural = NeuralDiarization(self.embedder, threads=threads)
+            self._neural = NeuralDiarization(
+                self.embedder, identity=neural_identity, window_s=window_s, hop_s=hop_s, min_turn_s=min_turn_s, threads=threads
+            )
 
     def run(
         self,

@@ -45,7 +45,7 @@ ProgressCallback = Callable[[int, int], None]
 
 #: a frame counts one more speaker once the expected count passes ``n + 1 - COUNT_ROUNDING``:
 #: soft probabilities spread over the classes in overlap, so plain rounding (0.5) misses much
-#: of the overlapping speech; 0.65 was chosen on ../shared/data/ami (missed vs false alarm)
+#: of the overlapping speech; 0.75 was chosen on ../shared/data/ami (missed vs false alarm)
 COUNT_ROUNDING = 0.75
 
 
