@@ -240,3 +240,40 @@ def test_two_voice_conversation_gives_two_speakers_with_low_error(neural_diarize
 def test_silence_gives_an_empty_annotation_in_neural_mode(neural_diarizer: Diarizer):
     annotation = neural_diarizer.run(np.zeros(5 * SAMPLE_RATE, dtype=np.float32))
     assert len(annotation) == 0
+
+
+# --- neural mode with window identities (the default) --------------------------------------
+
+from pyannote.core import Annotation as _Annotation  # noqa: E402
+from pyannote.core import Segment as _Segment  # noqa: E402
+from pyannote.core import Timeline as _Timeline  # noqa: E402
+
+from diarize_plugin.neural import add_overlapping_speakers, count_to_timeline  # noqa: E402
+
+
+def test_overlap_region_gets_the_speaker_of_the_nearest_other_turn() -> None:
+    primary = _Annotation()
+    primary[_Segment(0.0, 5.0)] = "SPEAKER_00"
+    primary[_Segment(5.0, 9.0)] = "SPEAKER_01"
+    result = add_overlapping_speakers(primary, _Timeline([_Segment(4.0, 5.0)]))
+    assert result.label_timeline("SPEAKER_01").extent() == _Segment(4.0, 9.0)
+    assert result.label_timeline("SPEAKER_00").extent() == _Segment(0.0, 5.0)
+    assert result.get_overlap().duration() == 1.0
+
+
+def test_overlap_without_another_speaker_nearby_adds_nothing() -> None:
+    primary = _Annotation()
+    primary[_Segment(0.0, 5.0)] = "SPEAKER_00"
+    primary[_Segment(20.0, 25.0)] = "SPEAKER_01"
+    result = add_overlapping_speakers(primary, _Timeline([_Segment(1.0, 2.0)]))
+    assert result.get_overlap().duration() == 0.0
+
+
+def test_count_to_timeline_times_frames_at_their_centres() -> None:
+    active = np.zeros(100, dtype=bool)
+    active[10:20] = True
+    timeline = count_to_timeline(active, 0.016875, 10.0)
+    assert len(timeline) == 1
+    offset = 0.0619375 / 2 - 0.016875 / 2
+    assert timeline[0].start == pytest.approx(10 * 0.016875 + offset)
+    assert timeline[0].end == pytest.approx(20 * 0.016875 + offset)
