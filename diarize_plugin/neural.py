@@ -26,8 +26,8 @@ from .embed.base import SpeakerEmbedder, l2_normalize
 from .progress import ProgressFactory, no_progress
 from .segmentation import FRAME_STEP_SAMPLES, SAMPLE_RATE, Segmenter, SegmentationResult, aggregate
 from .errors import DiarizeError
-from .turns import speaker_label, windows_to_annotation
-from .windows import sliding_windows
+from .turns import speaker_label
+from .window_diarization import EMBEDDING_BATCH, label_speech
 
 #: how speakers are told apart in neural mode: "windows" (1.5 s window embeddings clustered over
 #: the recording, the default: see README) or "local" (one embedding per chunk-local speaker,
@@ -129,12 +129,10 @@ class NeuralDiarization:
         count = segmentation.speaker_count()
         duration_s = segmentation.duration_s
         speech = count_to_timeline(count >= 1, segmentation.frame_step_s, duration_s)
-        windows = sliding_windows(speech, self.window_s, self.hop_s)
-        if not windows:
-            return Annotation(uri=uri)
-        embeddings = embed_segments(self.embedder, waveform, windows, progress)
-        labels = cluster_embeddings(embeddings, threshold, bounds)
-        primary = windows_to_annotation(windows, labels, speech, self.min_turn_s, uri=uri)
+        primary = label_speech(
+            waveform, speech, self.embedder, threshold, bounds,
+            self.window_s, self.hop_s, self.min_turn_s, uri=uri, progress=progress,
+        )
         overlap = count_to_timeline(count >= 2, segmentation.frame_step_s, duration_s)
         return add_overlapping_speakers(primary, overlap)
 
@@ -171,10 +169,9 @@ class NeuralDiarization:
         self, waveform: np.ndarray, local_speakers: list[LocalSpeaker], duration_s: float, progress: ProgressFactory
     ) -> np.ndarray:
         rows = []
-        batch = 32
         with progress(total=len(local_speakers), duration_s=duration_s, description="embedding") as bar:
-            for first in range(0, len(local_speakers), batch):
-                group = local_speakers[first : first + batch]
+            for first in range(0, len(local_speakers), EMBEDDING_BATCH):
+                group = local_speakers[first : first + EMBEDDING_BATCH]
                 rows.append(self.embedder.embed_windows([waveform[item.sample_mask] for item in group]))
                 bar.update(len(group))
         return np.concatenate(rows, axis=0)
@@ -293,20 +290,6 @@ def count_to_timeline(active: np.ndarray, frame_step_s: float, duration_s: float
         for start, end in zip(edges[0::2], edges[1::2])
     ]
     return Timeline([region for region in regions if region.duration > 0]).support()
-
-
-def embed_segments(
-    embedder: SpeakerEmbedder, waveform: np.ndarray, segments: list[Segment], progress: ProgressFactory = no_progress
-) -> np.ndarray:
-    """One embedding per time segment of ``waveform`` (``(N, D)``), in batches of 64."""
-    rows = []
-    with progress(total=len(segments), duration_s=len(waveform) / SAMPLE_RATE, description="embedding") as bar:
-        for first in range(0, len(segments), 64):
-            batch = segments[first : first + 64]
-            pieces = [waveform[int(s.start * SAMPLE_RATE) : int(s.end * SAMPLE_RATE)] for s in batch]
-            rows.append(embedder.embed_windows(pieces))
-            bar.update(len(batch))
-    return np.concatenate(rows, axis=0)
 
 
 def add_overlapping_speakers(primary: Annotation, overlap: Timeline, search_s: float = OVERLAP_SEARCH_S) -> Annotation:

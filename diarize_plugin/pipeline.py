@@ -9,25 +9,22 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Sequence
 
 import numpy as np
-from pyannote.core import Annotation, Segment, Timeline
+from pyannote.core import Annotation, Segment
 
 from .audio import SAMPLE_RATE, load_audio, prepare_waveform
-from .cluster import SpeakerBounds, cluster_embeddings
+from .cluster import SpeakerBounds
 from .embed.base import SpeakerEmbedder
 from .embed.registry import DEFAULT_EMBEDDER, load_embedder
 from .errors import DiarizeError
 from .progress import ProgressFactory, no_progress
-from .turns import windows_to_annotation
 from .vad import detect_speech
-from .windows import sliding_windows
+from .window_diarization import embed_segments, label_speech
 
 SEGMENTATION_MODES = ("webrtcvad", "neural")
 DEFAULT_SEGMENTATION = "neural"
-#: windows per call to the embedding model (and per step of the progress bar)
-EMBEDDING_BATCH = 64
 
 
 @dataclass(frozen=True)
@@ -148,21 +145,11 @@ class Diarizer:
             min_speech_s=self.vad.min_speech_s,
             min_silence_s=self.vad.min_silence_s,
         )
-        windows = sliding_windows(speech, self.window_s, self.hop_s)
-        if not windows:
-            return Annotation(uri=uri)
-        embeddings = self.embed(waveform, windows)
-        labels = cluster_embeddings(embeddings, self.threshold, bounds)
-        return windows_to_annotation(windows, labels, speech, self.min_turn_s, uri=uri)
+        return label_speech(
+            waveform, speech, self.embedder, self.threshold, bounds,
+            self.window_s, self.hop_s, self.min_turn_s, uri=uri, progress=self.progress,
+        )
 
     def embed(self, waveform: np.ndarray, windows: Sequence[Segment]) -> np.ndarray:
         """One embedding per window (``(N, D)``), in batches, with a progress bar on long input."""
-        duration_s = len(waveform) / SAMPLE_RATE
-        batches = [windows[i : i + EMBEDDING_BATCH] for i in range(0, len(windows), EMBEDDING_BATCH)]
-        rows = []
-        with self.progress(total=len(windows), duration_s=duration_s, description="embedding") as bar:
-            for batch in batches:
-                pieces = [waveform[int(w.start * SAMPLE_RATE) : int(w.end * SAMPLE_RATE)] for w in batch]
-                rows.append(self.embedder.embed_windows(pieces))
-                bar.update(len(batch))
-        return np.concatenate(rows, axis=0)
+        return embed_segments(self.embedder, waveform, list(windows), self.progress)

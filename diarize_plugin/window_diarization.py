@@ -1,0 +1,58 @@
+"""Who speaks in known speech regions: sliding windows -> embeddings -> clustering -> turns.
+
+Shared by both segmentation modes: webrtcvad supplies the speech regions in one, the
+segmentation network in the other.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from pyannote.core import Annotation, Segment, Timeline
+
+from .cluster import SpeakerBounds, cluster_embeddings
+from .embed.base import SpeakerEmbedder
+from .progress import ProgressFactory, no_progress
+from .turns import windows_to_annotation
+from .windows import sliding_windows
+
+SAMPLE_RATE = 16_000
+#: windows per call to the embedding model (and per step of the progress bar)
+EMBEDDING_BATCH = 64
+
+
+def embed_segments(
+    embedder: SpeakerEmbedder,
+    waveform: np.ndarray,
+    segments: list[Segment],
+    progress: ProgressFactory = no_progress,
+) -> np.ndarray:
+    """One embedding per time segment of a 16 kHz ``waveform``: ``(N, D)``, in batches."""
+    rows = []
+    with progress(total=len(segments), duration_s=len(waveform) / SAMPLE_RATE, description="embedding") as bar:
+        for first in range(0, len(segments), EMBEDDING_BATCH):
+            batch = segments[first : first + EMBEDDING_BATCH]
+            pieces = [waveform[int(s.start * SAMPLE_RATE) : int(s.end * SAMPLE_RATE)] for s in batch]
+            rows.append(embedder.embed_windows(pieces))
+            bar.update(len(batch))
+    return np.concatenate(rows, axis=0)
+
+
+def label_speech(
+    waveform: np.ndarray,
+    speech: Timeline,
+    embedder: SpeakerEmbedder,
+    threshold: float,
+    bounds: SpeakerBounds,
+    window_s: float = 1.5,
+    hop_s: float = 0.75,
+    min_turn_s: float = 0.3,
+    uri: str | None = None,
+    progress: ProgressFactory = no_progress,
+) -> Annotation:
+    """Speaker turns (one speaker at a time) inside ``speech``; empty when it holds no window."""
+    windows = sliding_windows(speech, window_s, hop_s)
+    if not windows:
+        return Annotation(uri=uri)
+    embeddings = embed_segments(embedder, waveform, windows, progress)
+    labels = cluster_embeddings(embeddings, threshold, bounds)
+    return windows_to_annotation(windows, labels, speech, min_turn_s, uri=uri)
