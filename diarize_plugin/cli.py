@@ -74,7 +74,7 @@ def _diarize_parser() -> argparse.ArgumentParser:
     tuning.add_argument("--embedder", default="campplus",
                         help="speaker-embedding model: campplus (bundled, default), autospeech, or PATH.onnx")
     tuning.add_argument("--segmentation", choices=("webrtcvad", "neural"), default=None,
-                        help="speech detector: neural (overlap-aware network) or webrtcvad")
+                        help="speech detector: neural (overlap-aware network, default) or webrtcvad (faster, no overlap)")
     tuning.add_argument("--threshold", type=float,
                         help="clustering cosine-distance threshold (default: calibrated for the model; lower = more speakers)")
     tuning.add_argument("--vad-aggressiveness", type=int, choices=(0, 1, 2, 3), default=None,

@@ -34,15 +34,19 @@ class SpeakerBounds:
         """Check the three user options and turn them into bounds (raises :class:`DiarizeError`)."""
         for name, value in (("num_speakers", num_speakers), ("min_speakers", min_speakers), ("max_speakers", max_speakers)):
             if value is not None and (not isinstance(value, (int, np.integer)) or value < 1):
-                raise DiarizeError(f"{name} must be a whole number of at least 1, not {value!r}")
+                flag = "--" + name.replace("_", "-")
+                raise DiarizeError(f"{name} ({flag}) must be a whole number of at least 1, not {value!r}")
         if num_speakers is not None:
             if min_speakers is not None or max_speakers is not None:
-                raise DiarizeError("give either num_speakers or min_speakers/max_speakers, not both")
+                raise DiarizeError(
+                    "give either num_speakers (--num-speakers) or min_speakers/max_speakers "
+                    "(--min-speakers/--max-speakers), not both"
+                )
             return cls(int(num_speakers), int(num_speakers))
         minimum = int(min_speakers) if min_speakers is not None else 1
         maximum = int(max_speakers) if max_speakers is not None else None
         if maximum is not None and maximum < minimum:
-            raise DiarizeError(f"max_speakers ({maximum}) is smaller than min_speakers ({minimum})")
+            raise DiarizeError(f"max_speakers ({maximum}) is smaller than min_speakers ({minimum}); swap them")
         return cls(minimum, maximum)
 
     def clamp(self, count: int) -> int:
