@@ -35,12 +35,12 @@ class SpeakerBounds:
         for name, value in (("num_speakers", num_speakers), ("min_speakers", min_speakers), ("max_speakers", max_speakers)):
             if value is not None and (not isinstance(value, (int, np.integer)) or value < 1):
                 flag = "--" + name.replace("_", "-")
-                raise DiarizeError(f"{name} ({flag}) must be a whole number of at least 1, not {value!r}")
+                raise DiarizeError(f"{name} must be a whole number of at least 1, not {value!r} ({flag})")
         if num_speakers is not None:
             if min_speakers is not None or max_speakers is not None:
                 raise DiarizeError(
-                    "give either num_speakers (--num-speakers) or min_speakers/max_speakers "
-                    "(--min-speakers/--max-speakers), not both"
+                    "give either num_speakers or min_speakers/max_speakers, not both "
+                    "(--num-speakers, or --min-speakers/--max-speakers)"
                 )
             return cls(int(num_speakers), int(num_speakers))
         minimum = int(min_speakers) if min_speakers is not None else 1
