@@ -1,11 +1,11 @@
 """Seeded synthetic conversations built from ``../shared/data/librispeech``.
 
 Each conversation picks 2–6 speakers (one LibriSpeech utterance each), then alternates turns:
-a random crop of the current speaker's utterance, a pause (0.1–1.2 s) or, sometimes, an
+a run of consecutive phrases (speech between pauses) of the current speaker's utterance, 1–7 s, a pause (0.1–1.2 s) or, sometimes, an
 overlap (0.3–1.0 s) with the previous turn, a random gain per turn, and faint noise.
-The reference holds every turn, overlaps included, trimmed to where its crop really has speech
-(the crop's own energy, on the clean source: leading/trailing silence and pauses longer than
-0.5 s inside a crop are not speech).
+The reference holds every turn, overlaps included, trimmed to where the clean source utterance
+really has speech (its 10 ms frames within 30 dB of the utterance's loudest and 6 dB above its
+noise floor; pauses longer than 0.5 s are not speech).
 """
 
 from __future__ import annotations
@@ -18,6 +18,10 @@ import soundfile
 from pyannote.core import Annotation, Segment
 
 SAMPLE_RATE = 16_000
+#: pauses of the source reading at least this long (seconds) may end a turn
+PHRASE_PAUSE_S = 0.12
+#: seconds of the source kept before the first and after the last phrase of a turn
+EDGE_S = 0.05
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 LIBRISPEECH = SHARED_DATA / "librispeech"
 
@@ -69,6 +73,8 @@ def build_conversation(
     pool = sorted(speakers) if speakers else sorted(files)
     chosen = [str(s) for s in rng.choice(pool, size=num_speakers, replace=False)]
     voices = {speaker: soundfile.read(str(files[speaker]), dtype="float32")[0] for speaker in chosen}
+    phrases = {speaker: speech_pieces(voice, max_pause_s=PHRASE_PAUSE_S) for speaker, voice in voices.items()}
+    spoken = {speaker: speech_pieces(voice) for speaker, voice in voices.items()}
     total = int(duration_s * SAMPLE_RATE)
     mix = np.zeros(total + 12 * SAMPLE_RATE, dtype=np.float32)
     reference = Annotation(uri=f"conversation{seed:02d}")
@@ -77,14 +83,22 @@ def build_conversation(
     while cursor_s < duration_s - 1.0:
         speaker = _next_speaker(rng, chosen, previous)
         source = voices[speaker]
-        turn_s = float(min(rng.uniform(1.0, 7.0), len(source) / SAMPLE_RATE - 0.1))
-        crop_start = int(rng.uniform(0, len(source) - turn_s * SAMPLE_RATE))
-        crop = source[crop_start : crop_start + int(turn_s * SAMPLE_RATE)] * float(10 ** (rng.uniform(-6, 3) / 20))
+        target_s = rng.uniform(1.0, 7.0)
+        first_s, last_s = _phrase_span(rng, phrases[speaker], target_s)
+        if last_s - first_s > target_s + 2.0:  # no pause near the target: end between two words
+            last_s = _quietest_point(source, first_s + target_s - 1.0, first_s + target_s + 1.0)
+        crop_start = max(0, int((first_s - EDGE_S) * SAMPLE_RATE))
+        crop_end = min(len(source), int((last_s + EDGE_S) * SAMPLE_RATE))
+        crop = source[crop_start:crop_end] * float(10 ** (rng.uniform(-6, 3) / 20))
         start = int(cursor_s * SAMPLE_RATE)
         mix[start : start + len(crop)] += crop
         end_s = cursor_s + len(crop) / SAMPLE_RATE
-        for piece_start_s, piece_end_s in speech_pieces(crop):
-            reference[Segment(cursor_s + piece_start_s, cursor_s + piece_end_s), len(reference)] = speaker
+        crop_start_s, crop_end_s = crop_start / SAMPLE_RATE, crop_end / SAMPLE_RATE
+        for piece_start_s, piece_end_s in spoken[speaker]:
+            start_s, stop_s = max(piece_start_s, crop_start_s), min(piece_end_s, crop_end_s)
+            if stop_s > start_s:
+                piece = Segment(cursor_s + start_s - crop_start_s, cursor_s + stop_s - crop_start_s)
+                reference[piece, len(reference)] = speaker
         script.append(Turn(speaker, cursor_s, end_s))
         overlap = previous is not None and rng.random() < overlap_probability
         cursor_s = end_s - rng.uniform(0.3, 1.0) if overlap else end_s + rng.uniform(0.1, 1.2)
@@ -97,18 +111,23 @@ def build_conversation(
     return Conversation(reference.uri, mix.astype(np.float32), reference, tuple(chosen)), script
 
 
-def speech_pieces(crop: np.ndarray, floor_db: float = 30.0, max_pause_s: float = 0.5) -> list[tuple[float, float]]:
-    """Where a clean single-speaker crop has speech, in seconds from its start.
+def speech_pieces(
+    source: np.ndarray, floor_db: float = 30.0, above_noise_db: float = 6.0, max_pause_s: float = 0.5
+) -> list[tuple[float, float]]:
+    """Where a clean single-speaker recording has speech, in seconds from its start.
 
-    10 ms frames louder than ``floor_db`` below the crop's loudest frame are speech; pauses
-    shorter than ``max_pause_s`` are bridged.
+    10 ms frames count as speech when they are within ``floor_db`` of the loudest frame and at
+    least ``above_noise_db`` above the recording's noise floor (its 2nd-percentile frame
+    energy; some LibriSpeech recordings hum less than 30 dB below their speech). Pauses shorter
+    than ``max_pause_s`` are bridged.
     """
     frame = SAMPLE_RATE // 100
-    count = len(crop) // frame
+    count = len(source) // frame
     if count == 0:
         return []
-    energy_db = 10 * np.log10(np.mean(crop[: count * frame].reshape(count, frame) ** 2, axis=1) + 1e-12)
-    loud = np.flatnonzero(energy_db > energy_db.max() - floor_db)
+    energy_db = 10 * np.log10(np.mean(source[: count * frame].reshape(count, frame) ** 2, axis=1) + 1e-12)
+    threshold_db = max(energy_db.max() - floor_db, np.percentile(energy_db, 2) + above_noise_db)
+    loud = np.flatnonzero(energy_db > threshold_db)
     pieces: list[list[int]] = []
     for index in loud:
         if pieces and index - pieces[-1][1] <= max_pause_s * 100:
@@ -116,6 +135,28 @@ def speech_pieces(crop: np.ndarray, floor_db: float = 30.0, max_pause_s: float =
         else:
             pieces.append([index, index + 1])
     return [(start / 100, end / 100) for start, end in pieces]
+
+
+def _phrase_span(rng: np.random.Generator, phrases: list[tuple[float, float]], target_s: float) -> tuple[float, float]:
+    """Start and end (seconds in the source) of consecutive phrases lasting about ``target_s``.
+
+    Turns begin and end at pauses of the source reading, as people start and stop at phrase
+    boundaries, not in the middle of a word.
+    """
+    first = int(rng.integers(len(phrases)))
+    last = first
+    while last + 1 < len(phrases) and phrases[last][1] - phrases[first][0] < target_s:
+        last += 1
+    return phrases[first][0], phrases[last][1]
+
+
+def _quietest_point(source: np.ndarray, from_s: float, to_s: float) -> float:
+    """The middle of the quietest 20 ms of ``source`` between ``from_s`` and ``to_s`` seconds."""
+    frame = SAMPLE_RATE // 50
+    start = int(from_s * SAMPLE_RATE)
+    count = max(1, (int(to_s * SAMPLE_RATE) - start) // frame)
+    energy = np.mean(source[start : start + count * frame].reshape(count, frame) ** 2, axis=1)
+    return (start + (int(np.argmin(energy)) + 0.5) * frame) / SAMPLE_RATE
 
 
 def _next_speaker(rng: np.random.Generator, speakers: list[str], previous: str | None) -> str:

@@ -57,7 +57,11 @@ class NeuralDiarization:
     ``step_s``: seconds between 10 s chunks (smaller is more accurate and slower);
     ``min_active_s``: a local speaker active less than this in a chunk is not embedded;
     ``min_clean_s``: below this much speech without overlap, all of its speech is embedded;
-    ``min_turn_off_s``: gaps shorter than this inside one speaker's speech are bridged.
+    ``min_turn_off_s``: gaps shorter than this inside one speaker's speech are bridged;
+    ``speech_threshold`` / ``overlap_threshold``: expected number of simultaneous speakers
+    (averaged over chunks) from which a frame is speech / overlapped speech ("windows" identity;
+    0.4 and 1.25 chosen on ../shared/data/ami and synthetic conversations: lower finds more
+    speech and overlap, and more false alarms).
     """
 
     def __init__(
@@ -71,12 +75,16 @@ class NeuralDiarization:
         window_s: float = 1.5,
         hop_s: float = 0.75,
         min_turn_s: float = 0.3,
+        speech_threshold: float = 0.4,
+        overlap_threshold: float = 1.25,
         threads: int | None = None,
     ) -> None:
         if identity not in IDENTITY_MODES:
             raise DiarizeError(f"unknown speaker identity mode {identity!r}; use one of {', '.join(IDENTITY_MODES)}")
         self.embedder = embedder
         self.identity = identity
+        self.speech_threshold = speech_threshold
+        self.overlap_threshold = overlap_threshold
         self.window_s = window_s
         self.hop_s = hop_s
         self.min_turn_s = min_turn_s
@@ -126,14 +134,14 @@ class NeuralDiarization:
         whole chunk; short windows clustered over the whole recording do not, so they name the
         main speaker of every frame, and overlap frames add the nearest other speaker.
         """
-        count = segmentation.speaker_count()
+        count = segmentation.expected_count()
         duration_s = segmentation.duration_s
-        speech = count_to_timeline(count >= 1, segmentation.frame_step_s, duration_s)
+        speech = count_to_timeline(count >= self.speech_threshold, segmentation.frame_step_s, duration_s)
         primary = label_speech(
             waveform, speech, self.embedder, threshold, bounds,
             self.window_s, self.hop_s, self.min_turn_s, uri=uri, progress=progress,
         )
-        overlap = count_to_timeline(count >= 2, segmentation.frame_step_s, duration_s)
+        overlap = count_to_timeline(count >= self.overlap_threshold, segmentation.frame_step_s, duration_s)
         return add_overlapping_speakers(primary, overlap)
 
     def _segment(self, waveform: np.ndarray, duration_s: float, progress: ProgressFactory) -> SegmentationResult:

@@ -115,8 +115,11 @@ class SegmentationResult:
         chunk's first and last ``edge_s`` seconds count only where no other chunk reaches
         (pyannote's 10 % warm-up, where the model sees too little context).
         """
-        count = aggregate(self.soft.sum(axis=-1), self.chunk_starts_s, self.frame_step_s, self.duration_s, edge_s=edge_s)
-        return np.floor(count + rounding).astype(np.int64)
+        return np.floor(self.expected_count(edge_s) + rounding).astype(np.int64)
+
+    def expected_count(self, edge_s: float = 1.0) -> np.ndarray:
+        """(num_global_frames,) float: average over chunks of the expected number of speakers."""
+        return aggregate(self.soft.sum(axis=-1), self.chunk_starts_s, self.frame_step_s, self.duration_s, edge_s=edge_s)
 
 
 def global_frame_count(duration_s: float, frame_step_s: float = FRAME_STEP_S) -> int:
