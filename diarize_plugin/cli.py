@@ -251,10 +251,15 @@ def _run_models(arguments: argparse.Namespace) -> int:
     if arguments.json:
         print(json.dumps([{k: str(v) if isinstance(v, Path) else v for k, v in asdict(m).items()} for m in models], indent=2))
         return EXIT_OK
+    print(f"{'name':<17} {'state':<13} {'size':>8}  {'licence':<12} path")
     for model in models:
         size = f"{model.size_bytes / 1e6:.1f} MB" if model.installed else "-"
-        state = model.kind if model.installed else "not installed (diarize models download " + model.name + ")"
-        print(f"{model.name:<14} {state:<10} {size:>9}  {model.licence:<12} {model.path}")
+        state = model.kind if model.installed else "not installed"
+        licence = model.licence.split(" ")[0]
+        print(f"{model.name:<17} {state:<13} {size:>8}  {licence:<12} {model.path}")
+    missing = [model.name for model in models if not model.installed]
+    if missing:
+        print(f"install with: diarize models download {' | '.join(missing)}  (diarize models list --json for licence details)")
     return EXIT_OK
 
 

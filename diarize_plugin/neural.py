@@ -35,6 +35,8 @@ from .window_diarization import EMBEDDING_BATCH, label_speech
 IDENTITY_MODES = ("windows", "local")
 #: seconds around an overlap in which the second speaker is looked for
 OVERLAP_SEARCH_S = 3.0
+#: turns of one speaker closer than this (seconds) are joined
+SAME_SPEAKER_GAP_S = 0.1
 
 #: shortest stretch of audio, in seconds, worth an embedding
 MIN_EMBEDDED_S = 0.2
@@ -320,4 +322,4 @@ def add_overlapping_speakers(primary: Annotation, overlap: Timeline, search_s: f
                     nearest, distance = label, gap
             if nearest is not None:
                 result[segment, result.new_track(segment)] = nearest
-    return result.support()
+    return result.support(collar=SAME_SPEAKER_GAP_S)
