@@ -113,6 +113,12 @@ def _run_diarize(arguments: argparse.Namespace) -> int:
     _check_writable(arguments.out)
     if arguments.rttm:
         _check_writable(arguments.rttm)
+    from .audio import load_audio
+    from .cluster import SpeakerBounds
+
+    # bad options and bad input fail before the models load
+    SpeakerBounds.from_options(arguments.num_speakers, arguments.min_speakers, arguments.max_speakers)
+    waveform = load_audio(arguments.input)
     diarizer = Diarizer(
         embedder=arguments.embedder,
         segmentation=arguments.segmentation or DEFAULT_SEGMENTATION,
@@ -123,7 +129,8 @@ def _run_diarize(arguments: argparse.Namespace) -> int:
         progress=no_progress if arguments.quiet else stderr_progress,
     )
     annotation = diarizer.run(
-        arguments.input,
+        waveform,
+        uri=Path(arguments.input).stem,
         num_speakers=arguments.num_speakers,
         min_speakers=arguments.min_speakers,
         max_speakers=arguments.max_speakers,
