@@ -238,7 +238,7 @@ class Segmenter:
         self,
         model_path: str | Path | None = None,
         step_s: float = 1.0,
-        batch_size: int = 32,
+        batch_size: int = 8,
         threads: int | None = None,
     ) -> None:
         if not 0.0 < step_s <= CHUNK_DURATION_S:
