@@ -24,7 +24,15 @@ from scipy.optimize import linear_sum_assignment
 from .cluster import SpeakerBounds, cluster_embeddings
 from .embed.base import SpeakerEmbedder, l2_normalize
 from .progress import ProgressFactory, no_progress
-from .segmentation import FRAME_STEP_SAMPLES, SAMPLE_RATE, Segmenter, SegmentationResult, aggregate
+from .segmentation import (
+    FRAME_DURATION_S,
+    FRAME_DURATION_SAMPLES,
+    FRAME_STEP_SAMPLES,
+    SAMPLE_RATE,
+    SegmentationResult,
+    Segmenter,
+    aggregate,
+)
 from .errors import DiarizeError
 from .turns import speaker_label
 from .window_diarization import EMBEDDING_BATCH, label_speech
@@ -193,12 +201,13 @@ def frames_to_samples(frames: np.ndarray, chunk_start_sample: int, num_samples: 
     Frame ``j`` stands for the ``FRAME_STEP_SAMPLES`` samples around its centre, so that
     consecutive frames tile the time line without overlap.
     """
-    mask = np.zeros(num_samples, dtype=bool)
-    centre_offset = 495 - FRAME_STEP_SAMPLES // 2  # frame j's receptive field is centred at j*270 + 495
-    for index in np.flatnonzero(frames):
-        start = chunk_start_sample + index * FRAME_STEP_SAMPLES + centre_offset
-        mask[max(start, 0) : max(min(start + FRAME_STEP_SAMPLES, num_samples), 0)] = True
-    return mask
+    # frame j's receptive field is centred at j * FRAME_STEP_SAMPLES + FRAME_DURATION_SAMPLES // 2
+    centre_offset = FRAME_DURATION_SAMPLES // 2 - FRAME_STEP_SAMPLES // 2
+    starts = chunk_start_sample + np.flatnonzero(frames) * FRAME_STEP_SAMPLES + centre_offset
+    edges = np.zeros(num_samples + 1, dtype=np.int64)
+    np.add.at(edges, np.clip(starts, 0, num_samples), 1)
+    np.add.at(edges, np.clip(starts + FRAME_STEP_SAMPLES, 0, num_samples), -1)
+    return np.cumsum(edges[:num_samples]) > 0
 
 
 def cluster_centroids(embeddings: np.ndarray, labels: np.ndarray) -> np.ndarray:
@@ -263,21 +272,14 @@ def activity_to_annotation(
     """Turns from binary frame activity ``(frames, speakers)``; frame ``i`` is centred at
     ``(i + 0.5) * frame_step_s`` after the receptive-field offset. Gaps shorter than
     ``min_turn_off_s`` within a speaker are bridged; speakers are named by first appearance."""
-    from .segmentation import FRAME_DURATION_S
-
-    centre_offset_s = FRAME_DURATION_S / 2 - frame_step_s / 2
     turns: list[tuple[float, float, int]] = []
     for cluster in range(activity.shape[1]):
-        flags = np.concatenate([[False], activity[:, cluster], [False]]).astype(np.int8)
-        edges = np.flatnonzero(np.diff(flags))
         runs: list[list[float]] = []
-        for start, end in zip(edges[0::2], edges[1::2]):
-            start_s = max(0.0, start * frame_step_s + centre_offset_s)
-            end_s = min(duration_s, end * frame_step_s + centre_offset_s)
-            if runs and start_s - runs[-1][1] < min_turn_off_s:
-                runs[-1][1] = end_s
-            elif end_s > start_s:
-                runs.append([start_s, end_s])
+        for region in count_to_timeline(activity[:, cluster], frame_step_s, duration_s):
+            if runs and region.start - runs[-1][1] < min_turn_off_s:
+                runs[-1][1] = region.end
+            else:
+                runs.append([region.start, region.end])
         turns.extend((start_s, end_s, cluster) for start_s, end_s in runs)
     turns.sort()
     annotation = Annotation(uri=uri)
@@ -290,8 +292,6 @@ def activity_to_annotation(
 
 def count_to_timeline(active: np.ndarray, frame_step_s: float, duration_s: float) -> Timeline:
     """Regions (seconds) where the per-frame flag ``active`` holds; frames timed at their centres."""
-    from .segmentation import FRAME_DURATION_S
-
     offset_s = FRAME_DURATION_S / 2 - frame_step_s / 2
     flags = np.concatenate([[False], np.asarray(active, dtype=bool), [False]]).astype(np.int8)
     edges = np.flatnonzero(np.diff(flags))

@@ -9,10 +9,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
-
 import numpy as np
-from pyannote.core import Annotation, Segment
+from pyannote.core import Annotation
 
 from .audio import SAMPLE_RATE, load_audio, prepare_waveform
 from .cluster import SpeakerBounds
@@ -21,7 +19,7 @@ from .embed.registry import DEFAULT_EMBEDDER, load_embedder
 from .errors import DiarizeError
 from .progress import ProgressFactory, no_progress
 from .vad import detect_speech
-from .window_diarization import embed_segments, label_speech
+from .window_diarization import label_speech
 
 SEGMENTATION_MODES = ("webrtcvad", "neural")
 DEFAULT_SEGMENTATION = "neural"
@@ -149,7 +147,3 @@ class Diarizer:
             waveform, speech, self.embedder, self.threshold, bounds,
             self.window_s, self.hop_s, self.min_turn_s, uri=uri, progress=self.progress,
         )
-
-    def embed(self, waveform: np.ndarray, windows: Sequence[Segment]) -> np.ndarray:
-        """One embedding per window (``(N, D)``), in batches, with a progress bar on long input."""
-        return embed_segments(self.embedder, waveform, list(windows), self.progress)
