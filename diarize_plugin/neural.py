@@ -41,8 +41,6 @@ from .window_diarization import EMBEDDING_BATCH, label_speech
 #: the recording, the default: see README) or "local" (one embedding per chunk-local speaker,
 #: matched to clusters with the Hungarian algorithm, as pyannote 3.x does)
 IDENTITY_MODES = ("windows", "local")
-#: seconds around an overlap in which the second speaker is looked for
-OVERLAP_SEARCH_S = 3.0
 #: turns of one speaker closer than this (seconds) are joined
 SAME_SPEAKER_GAP_S = 0.1
 
@@ -70,7 +68,7 @@ class NeuralDiarization:
     ``min_turn_off_s``: gaps shorter than this inside one speaker's speech are bridged;
     ``speech_threshold`` / ``overlap_threshold``: expected number of simultaneous speakers
     (averaged over chunks) from which a frame is speech / overlapped speech ("windows" identity;
-    0.4 and 1.25 chosen on ../shared/data/ami and synthetic conversations: lower finds more
+    0.4 and 1.1 chosen on ../shared/data/ami and synthetic conversations: lower finds more
     speech and overlap, and more false alarms).
     """
 
@@ -86,7 +84,7 @@ class NeuralDiarization:
         hop_s: float = 0.75,
         min_turn_s: float = 0.3,
         speech_threshold: float = 0.4,
-        overlap_threshold: float = 1.25,
+        overlap_threshold: float = 1.1,
         threads: int | None = None,
     ) -> None:
         if identity not in IDENTITY_MODES:
@@ -152,7 +150,7 @@ class NeuralDiarization:
             self.window_s, self.hop_s, self.min_turn_s, uri=uri, progress=progress,
         )
         overlap = count_to_timeline(count >= self.overlap_threshold, segmentation.frame_step_s, duration_s)
-        return add_overlapping_speakers(primary, overlap)
+        return add_overlapping_speakers(primary, overlap, may_add_speaker=bounds.maximum is None or bounds.maximum > 1)
 
     def _segment(self, waveform: np.ndarray, duration_s: float, progress: ProgressFactory) -> SegmentationResult:
         from .segmentation import chunk_starts
@@ -302,24 +300,30 @@ def count_to_timeline(active: np.ndarray, frame_step_s: float, duration_s: float
     return Timeline([region for region in regions if region.duration > 0]).support()
 
 
-def add_overlapping_speakers(primary: Annotation, overlap: Timeline, search_s: float = OVERLAP_SEARCH_S) -> Annotation:
+def add_overlapping_speakers(primary: Annotation, overlap: Timeline, may_add_speaker: bool = True) -> Annotation:
     """``primary`` (one speaker at a time) plus a second speaker in every ``overlap`` region.
 
-    In each overlapped stretch the second speaker is the one of the nearest turn, within
-    ``search_s`` seconds, whose speaker differs from the main one there: overlap mostly
-    happens where one speaker takes over from another.
+    In each overlapped stretch the second voice is given to the speaker of the nearest turn
+    whose speaker differs from the main one there: overlap mostly happens where one speaker
+    takes over from another, or answers briefly. When ``primary`` knows a single speaker, the
+    second voice belongs to someone it never heard alone (backchannels in meetings), so it
+    becomes one new speaker, if ``may_add_speaker`` (the speaker bounds allow a second one).
     """
     result = primary.copy()
     turns = sorted(primary.itertracks(yield_label=True), key=lambda item: item[0].start)
+    known = primary.labels()
+    newcomer = next(speaker_label(index) for index in range(len(known) + 1) if speaker_label(index) not in known)
     for region in overlap:
         for segment, _, main in primary.crop(region, mode="intersection").itertracks(yield_label=True):
-            nearest, distance = None, search_s
+            nearest, distance = None, np.inf
             for turn, _, label in turns:
                 if label == main:
                     continue
                 gap = max(turn.start - segment.end, segment.start - turn.end, 0.0)
                 if gap < distance:
                     nearest, distance = label, gap
+            if nearest is None and may_add_speaker:
+                nearest = newcomer
             if nearest is not None:
                 result[segment, result.new_track(segment)] = nearest
     return result.support(collar=SAME_SPEAKER_GAP_S)

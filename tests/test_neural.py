@@ -261,11 +261,32 @@ def test_overlap_region_gets_the_speaker_of_the_nearest_other_turn() -> None:
     assert result.get_overlap().duration() == 1.0
 
 
-def test_overlap_without_another_speaker_nearby_adds_nothing() -> None:
+def test_overlap_far_from_other_speakers_still_gets_the_nearest_one() -> None:
     primary = _Annotation()
     primary[_Segment(0.0, 5.0)] = "SPEAKER_00"
     primary[_Segment(20.0, 25.0)] = "SPEAKER_01"
+    primary[_Segment(40.0, 45.0)] = "SPEAKER_02"
     result = add_overlapping_speakers(primary, _Timeline([_Segment(1.0, 2.0)]))
+    assert result.label_timeline("SPEAKER_01").extent() == _Segment(1.0, 25.0)
+    assert result.get_overlap().duration() == 1.0
+    assert result.label_duration("SPEAKER_02") == 5.0
+
+
+def test_overlap_in_a_one_speaker_recording_is_a_new_speaker() -> None:
+    primary = _Annotation()
+    primary[_Segment(0.0, 5.0)] = "SPEAKER_00"
+    primary[_Segment(6.0, 9.0)] = "SPEAKER_00"
+    result = add_overlapping_speakers(primary, _Timeline([_Segment(1.0, 2.0), _Segment(7.0, 7.5)]))
+    assert result.labels() == ["SPEAKER_00", "SPEAKER_01"]
+    assert result.label_timeline("SPEAKER_01") == _Timeline([_Segment(1.0, 2.0), _Segment(7.0, 7.5)])
+    assert result.label_duration("SPEAKER_00") == 8.0
+
+
+def test_overlap_adds_no_speaker_beyond_the_bounds() -> None:
+    primary = _Annotation()
+    primary[_Segment(0.0, 5.0)] = "SPEAKER_00"
+    result = add_overlapping_speakers(primary, _Timeline([_Segment(1.0, 2.0)]), may_add_speaker=False)
+    assert result.labels() == ["SPEAKER_00"]
     assert result.get_overlap().duration() == 0.0
 
 
