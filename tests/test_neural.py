@@ -282,6 +282,14 @@ def test_overlap_in_a_one_speaker_recording_is_a_new_speaker() -> None:
     assert result.label_duration("SPEAKER_00") == 8.0
 
 
+def test_a_new_speaker_needs_enough_overlap() -> None:
+    primary = _Annotation()
+    primary[_Segment(0.0, 5.0)] = "SPEAKER_00"
+    result = add_overlapping_speakers(primary, _Timeline([_Segment(1.0, 1.3), _Segment(3.0, 3.3)]))
+    assert result.labels() == ["SPEAKER_00"]
+    assert result.get_overlap().duration() == 0.0
+
+
 def test_overlap_adds_no_speaker_beyond_the_bounds() -> None:
     primary = _Annotation()
     primary[_Segment(0.0, 5.0)] = "SPEAKER_00"
