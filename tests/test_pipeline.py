@@ -131,3 +131,12 @@ def test_invalid_pipeline_settings_are_user_errors(campplus, options: dict, mess
 def test_unknown_embedder_is_a_user_error() -> None:
     with pytest.raises(DiarizeError, match="unknown embedder"):
         Diarizer(embedder="wav2vec9")
+
+
+@pytest.mark.parametrize("utterance", ["1116-132847-0000", "118-121721-0000", "3699-175950-0000"])
+def test_one_reader_is_one_speaker(diarizer: Diarizer, utterance: str) -> None:
+    """Utterances on which stray overlap detections once invented a second speaker."""
+    librispeech_files()
+    waveform, rate = soundfile.read(str(LIBRISPEECH / f"{utterance}.flac"), dtype="float32")
+    assert rate == SAMPLE_RATE
+    assert diarizer.run(waveform).labels() == ["SPEAKER_00"]
