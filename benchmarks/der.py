@@ -3,6 +3,9 @@
 - AMI excerpts (``../shared/data/ami``): collar 0, overlapping speech scored, inside the UEM.
 - Synthetic conversations built (seeded) from ``../shared/data/librispeech``: 2–6 speakers,
   3–10 minutes, pauses and some overlap; collar 0.25 s, overlap scored.
+- pyannote.audio's sample conversation (``examples/sample.wav`` with its ``sample.rttm``, put
+  there by ``python examples/fetch_sample.py``; 30 s, 2 speakers, never tuned on before it was
+  first scored): collar 0, overlap scored, whole file.
 
 For each segmentation mode it prints DER and its components (false alarm, missed speech,
 confusion, as % of reference speech), the share of conversations with the exact speaker
@@ -27,6 +30,9 @@ from pyannote.metrics.diarization import DiarizationErrorRate  # noqa: E402
 from benchmarks.ami import ami_available, ami_files, ami_references, ami_uems  # noqa: E402
 from benchmarks.conversations import LIBRISPEECH, benchmark_set, build_conversation  # noqa: E402
 from diarize_plugin import Diarizer  # noqa: E402
+from diarize_plugin.formats.rttm import read_rttm  # noqa: E402
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
 def score_ami(diarizer: Diarizer) -> tuple[DiarizationErrorRate, float, float]:
@@ -57,6 +63,14 @@ def score_conversations(diarizer: Diarizer, count: int) -> tuple[DiarizationErro
     return metric, elapsed_s, audio_s, exact / count
 
 
+def score_sample(diarizer: Diarizer) -> DiarizationErrorRate:
+    metric = DiarizationErrorRate(collar=0.0, skip_overlap=False)
+    reference = read_rttm(EXAMPLES / "sample.rttm")["sample"]
+    hypothesis = diarizer.run(EXAMPLES / "sample.wav")
+    metric(reference, hypothesis, uem=Timeline([Segment(0.0, 30.0)]))
+    return metric
+
+
 def report(prefix: str, metric: DiarizationErrorRate) -> None:
     components = metric.accumulated_
     total = components["total"]
@@ -72,6 +86,7 @@ def main() -> None:
     parser.add_argument("--conversations", type=int, default=10, help="number of synthetic conversations (>= 8)")
     parser.add_argument("--skip-ami", action="store_true")
     parser.add_argument("--skip-synthetic", action="store_true")
+    parser.add_argument("--skip-sample", action="store_true")
     arguments = parser.parse_args()
     for mode in arguments.modes.split(","):
         diarizer = Diarizer(segmentation=mode)
@@ -90,6 +105,11 @@ def main() -> None:
                 print(f"[{mode}] synthetic real-time factor: {elapsed_s / audio_s:.3f}")
             else:
                 print("synthetic conversations skipped: ../shared/data/librispeech is absent")
+        if not arguments.skip_sample:
+            if (EXAMPLES / "sample.wav").is_file() and (EXAMPLES / "sample.rttm").is_file():
+                report(f"[{mode}] pyannote sample", score_sample(diarizer))
+            else:
+                print("pyannote sample skipped: run python examples/fetch_sample.py first")
 
 
 if __name__ == "__main__":
