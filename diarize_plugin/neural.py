@@ -43,6 +43,8 @@ from .window_diarization import EMBEDDING_BATCH, label_speech
 IDENTITY_MODES = ("windows", "local")
 #: turns of one speaker closer than this (seconds) are joined
 SAME_SPEAKER_GAP_S = 0.1
+#: shorter stretches of a second voice (seconds) are not reported: slivers, not speech
+MIN_OVERLAP_S = 0.1
 
 #: least total overlap (seconds) that makes a one-speaker recording a two-speaker one: on 100
 #: single-speaker LibriSpeech utterances, overlap false alarms added up to 0.41 s; on the AMI
@@ -325,6 +327,8 @@ def add_overlapping_speakers(primary: Annotation, overlap: Timeline, may_add_spe
     newcomer_turns: list[Segment] = []
     for region in overlap:
         for segment, _, main in primary.crop(region, mode="intersection").itertracks(yield_label=True):
+            if segment.duration < MIN_OVERLAP_S:
+                continue
             nearest, distance = None, np.inf
             for turn, _, label in turns:
                 if label == main:

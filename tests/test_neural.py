@@ -282,6 +282,14 @@ def test_overlap_in_a_one_speaker_recording_is_a_new_speaker() -> None:
     assert result.label_duration("SPEAKER_00") == 8.0
 
 
+def test_slivers_of_overlap_are_not_reported() -> None:
+    primary = _Annotation()
+    primary[_Segment(0.0, 5.0)] = "SPEAKER_00"
+    primary[_Segment(5.0, 9.0)] = "SPEAKER_01"
+    result = add_overlapping_speakers(primary, _Timeline([_Segment(4.97, 5.03)]))
+    assert result.get_overlap().duration() == 0.0
+
+
 def test_a_new_speaker_needs_enough_overlap() -> None:
     primary = _Annotation()
     primary[_Segment(0.0, 5.0)] = "SPEAKER_00"
