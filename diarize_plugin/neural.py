@@ -74,6 +74,8 @@ class NeuralDiarization:
     ``min_active_s``: a local speaker active less than this in a chunk is not embedded;
     ``min_clean_s``: below this much speech without overlap, all of its speech is embedded;
     ``min_turn_off_s``: gaps shorter than this inside one speaker's speech are bridged;
+    ``merge_similarity``: see :func:`~diarize_plugin.window_diarization.label_speech` ("windows"
+    identity only);
     ``speech_threshold`` / ``overlap_threshold``: expected number of simultaneous speakers
     (averaged over chunks) from which a frame is speech / overlapped speech ("windows" identity;
     0.4 and 1.25 chosen on ../shared/data/ami, the synthetic conversations and pyannote's
@@ -95,6 +97,7 @@ class NeuralDiarization:
         min_turn_s: float = 0.3,
         speech_threshold: float = 0.4,
         overlap_threshold: float = 1.25,
+        merge_similarity: float | None = None,
         threads: int | None = None,
     ) -> None:
         if identity not in IDENTITY_MODES:
@@ -106,6 +109,7 @@ class NeuralDiarization:
         self.window_s = window_s
         self.hop_s = hop_s
         self.min_turn_s = min_turn_s
+        self.merge_similarity = merge_similarity
         self.segmenter = Segmenter(step_s=step_s, threads=threads)
         self.min_active_s = min_active_s
         self.min_clean_s = min_clean_s
@@ -158,6 +162,7 @@ class NeuralDiarization:
         primary = label_speech(
             waveform, speech, self.embedder, threshold, bounds,
             self.window_s, self.hop_s, self.min_turn_s, uri=uri, progress=progress,
+            merge_similarity=self.merge_similarity,
         )
         overlap = count_to_timeline(count >= self.overlap_threshold, segmentation.frame_step_s, duration_s)
         return add_overlapping_speakers(primary, overlap, may_add_speaker=bounds.maximum is None or bounds.maximum > 1)

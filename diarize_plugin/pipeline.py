@@ -68,6 +68,9 @@ class Diarizer:
     neural_identity:
         neural mode only: ``"windows"`` (window embeddings name the speakers; default) or
         ``"local"`` (one embedding per chunk-local speaker, pyannote-style).
+    merge_speakers:
+        after clustering, merge speakers whose pooled speech (up to 30 s each) the embedder
+        calls one person at its verification threshold (not in ``"local"`` identity mode).
     """
 
     def __init__(
@@ -83,6 +86,7 @@ class Diarizer:
         threads: int | None = None,
         progress: ProgressFactory | None = None,
         neural_identity: str = "windows",
+        merge_speakers: bool = True,
     ) -> None:
         if segmentation not in SEGMENTATION_MODES:
             raise DiarizeError(f"unknown segmentation {segmentation!r}; use one of {', '.join(SEGMENTATION_MODES)}")
@@ -102,12 +106,19 @@ class Diarizer:
         self.min_turn_s = min_turn_s
         self.threads = threads
         self.progress = progress or no_progress
+        self.merge_similarity = self.embedder.default_threshold if merge_speakers else None
         self._neural = None
         if segmentation == "neural":
             from .neural import NeuralDiarization
 
             self._neural = NeuralDiarization(
-                self.embedder, identity=neural_identity, window_s=window_s, hop_s=hop_s, min_turn_s=min_turn_s, threads=threads
+                self.embedder,
+                identity=neural_identity,
+                window_s=window_s,
+                hop_s=hop_s,
+                min_turn_s=min_turn_s,
+                merge_similarity=self.merge_similarity,
+                threads=threads,
             )
 
     def run(
@@ -146,4 +157,5 @@ class Diarizer:
         return label_speech(
             waveform, speech, self.embedder, self.threshold, bounds,
             self.window_s, self.hop_s, self.min_turn_s, uri=uri, progress=self.progress,
+            merge_similarity=self.merge_similarity,
         )

@@ -12,6 +12,7 @@ from pyannote.core import Annotation, Segment, Timeline
 from .cluster import SpeakerBounds, cluster_embeddings
 from .embed.base import SpeakerEmbedder
 from .progress import ProgressFactory, no_progress
+from .speaker_merge import merge_same_speakers
 from .turns import windows_to_annotation
 from .windows import sliding_windows
 
@@ -48,11 +49,19 @@ def label_speech(
     min_turn_s: float = 0.3,
     uri: str | None = None,
     progress: ProgressFactory = no_progress,
+    merge_similarity: float | None = None,
 ) -> Annotation:
-    """Speaker turns (one speaker at a time) inside ``speech``; empty when it holds no window."""
+    """Speaker turns (one speaker at a time) inside ``speech``; empty when it holds no window.
+
+    With ``merge_similarity``, speakers whose pooled speech the embedder scores at least that
+    similar are then merged (:func:`~diarize_plugin.speaker_merge.merge_same_speakers`).
+    """
     windows = sliding_windows(speech, window_s, hop_s)
     if not windows:
         return Annotation(uri=uri)
     embeddings = embed_segments(embedder, waveform, windows, progress)
     labels = cluster_embeddings(embeddings, threshold, bounds)
-    return windows_to_annotation(windows, labels, speech, min_turn_s, uri=uri)
+    annotation = windows_to_annotation(windows, labels, speech, min_turn_s, uri=uri)
+    if merge_similarity is None:
+        return annotation
+    return merge_same_speakers(annotation, waveform, embedder, merge_similarity, bounds.minimum)
