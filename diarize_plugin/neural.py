@@ -80,8 +80,9 @@ class NeuralDiarization:
     (averaged over chunks) from which a frame is speech / overlapped speech ("windows" identity;
     0.4 and 1.25 chosen on ../shared/data/ami, the synthetic conversations and pyannote's
     sample recording: lower finds more speech and overlap, and more false alarms; an overlap
-    threshold of 1.1 moves 2 points of AMI missed speech into false alarm at the same DER, but
-    turns speaker changes into overlap elsewhere and nearly doubles the sample's error).
+    threshold of 1.1 cuts AMI missed speech from 16.8 to 14.2 % (DER 26.6 -> 25.7 %) but turns
+    speaker changes into overlap elsewhere: the sample's error nearly doubles, and the synthetic
+    conversations' rises 6.1 -> 6.4 %).
     """
 
     def __init__(

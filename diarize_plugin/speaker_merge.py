@@ -13,10 +13,10 @@ from __future__ import annotations
 import numpy as np
 from pyannote.core import Annotation
 
+from .audio import SAMPLE_RATE
 from .embed.base import SpeakerEmbedder, l2_normalize
 from .turns import speaker_label
 
-SAMPLE_RATE = 16_000
 #: seconds of each speaker's speech pooled into its embedding (its first turns, in order)
 POOLED_S = 30.0
 
