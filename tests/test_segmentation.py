@@ -6,9 +6,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from pyannote.core import Annotation, Segment, Timeline
+from pyannote.core import Segment, Timeline
 
 from diarize_plugin.errors import DiarizeError
+from diarize_plugin.formats.rttm import read_rttm
 from diarize_plugin.embed.onnx_session import open_session
 from diarize_plugin.segmentation import (
     BUNDLED_MODEL_PATH,
@@ -141,11 +142,7 @@ def test_speech_regions_of_ami_excerpts_match_the_reference(segmenter: Segmenter
     soundfile = pytest.importorskip("soundfile")
     from pyannote.metrics.detection import DetectionErrorRate
 
-    reference: dict[str, Annotation] = {}
-    for line in (AMI_DIR / "reference.rttm").read_text(encoding="utf-8").splitlines():
-        fields = line.split()
-        start_s, duration_s = float(fields[3]), float(fields[4])
-        reference.setdefault(fields[1], Annotation(uri=fields[1]))[Segment(start_s, start_s + duration_s)] = fields[7]
+    reference = read_rttm(AMI_DIR / "reference.rttm")
     metric = DetectionErrorRate(collar=0.0)
     for uri in ("trn00", "trn03", "trn07"):
         waveform, rate = soundfile.read(AMI_DIR / f"{uri}.wav", dtype="float32")

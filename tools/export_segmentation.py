@@ -213,10 +213,11 @@ def parity(model: PyanNet, path: Path, batch: np.ndarray) -> tuple[float, float,
 
 def ami_detection_error(model: PyanNet, audio: dict[str, np.ndarray], ami_dir: Path) -> None:
     """Decode whole-excerpt speech activity with the torch model (10 s windows, 1 s step, averaged)."""
-    from pyannote.core import Annotation, Segment, Timeline
+    from pyannote.core import Segment, Timeline
     from pyannote.metrics.detection import DetectionErrorRate
 
     sys.path.insert(0, str(REPO_ROOT))
+    from diarize_plugin.formats.rttm import read_rttm
     from diarize_plugin.segmentation import (
         FRAME_DURATION_S,
         FRAME_STEP_S,
@@ -226,11 +227,7 @@ def ami_detection_error(model: PyanNet, audio: dict[str, np.ndarray], ami_dir: P
         speech_regions,
     )
 
-    reference: dict[str, Annotation] = {}
-    for line in (ami_dir / "reference.rttm").read_text(encoding="utf-8").splitlines():
-        fields = line.split()
-        start_s, duration_s = float(fields[3]), float(fields[4])
-        reference.setdefault(fields[1], Annotation(uri=fields[1]))[Segment(start_s, start_s + duration_s)] = fields[7]
+    reference = read_rttm(ami_dir / "reference.rttm")
     metric = DetectionErrorRate(collar=0.0)
     for uri, waveform in audio.items():
         duration_s = len(waveform) / SAMPLE_RATE
