@@ -14,7 +14,10 @@ downloaded):
 
 Scores are cosine similarities of :meth:`SpeakerEmbedder.embed_utterance` embeddings. The EER is
 where the false-acceptance and false-rejection rates cross on the ROC curve (linearly
-interpolated between operating points); the threshold printed is the score there.
+interpolated between operating points); the threshold printed is the score there. For whole
+utterances it also prints the lowest threshold that falsely accepts at most 0.1 % of the
+different-speaker trials, and the false-rejection rate there: the "sure match" point that
+diarization uses to merge speakers (``SpeakerEmbedder.merge_threshold``).
 
     python benchmarks/eer.py [--crops 3] [--seed 0] [--threads 2]
 """
@@ -82,6 +85,18 @@ def equal_error_rate(target_scores: np.ndarray, nontarget_scores: np.ndarray) ->
     return float(eer), float(threshold)
 
 
+def threshold_at_false_acceptance(
+    target_scores: np.ndarray, nontarget_scores: np.ndarray, rate: float = 0.001
+) -> tuple[float, float]:
+    """``(threshold, false-rejection rate)``: the lowest threshold (rounded up to 0.001) at which
+    at most ``rate`` of the different-speaker trials score ``>=`` it, and the share of
+    same-speaker trials below it."""
+    nontargets = np.sort(np.asarray(nontarget_scores, dtype=np.float64))[::-1]
+    allowed = int(np.floor(rate * len(nontargets)))
+    threshold = float(np.ceil(nontargets[allowed] * 1000 + 1e-9) / 1000) if allowed < len(nontargets) else -1.0
+    return threshold, float(np.mean(np.asarray(target_scores) < threshold))
+
+
 def cross_scores(
     first: np.ndarray, second: np.ndarray, first_speaker: np.ndarray, second_speaker: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -96,11 +111,14 @@ def embed_all(embedder: SpeakerEmbedder, waveforms: list[np.ndarray]) -> np.ndar
     return np.stack([embedder.embed_utterance(waveform) for waveform in waveforms])
 
 
-def whole_utterance_eer(embedder: SpeakerEmbedder, halves: list[tuple[np.ndarray, np.ndarray]]) -> tuple[float, float]:
+def whole_utterance_scores(
+    embedder: SpeakerEmbedder, halves: list[tuple[np.ndarray, np.ndarray]]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Same-speaker and different-speaker scores of first halves against second halves."""
     speakers = np.arange(len(halves))
     first = embed_all(embedder, [pair[0] for pair in halves])
     second = embed_all(embedder, [pair[1] for pair in halves])
-    return equal_error_rate(*cross_scores(first, second, speakers, speakers))
+    return cross_scores(first, second, speakers, speakers)
 
 
 def crop_eer(
@@ -152,9 +170,13 @@ def main(argv: list[str] | None = None) -> int:
     halves = librispeech_halves()
     print(f"speakers: {len(halves)}")
     for embedder in installed_embedders(arguments.threads):
-        eer, threshold = whole_utterance_eer(embedder, halves)
+        targets, nontargets = whole_utterance_scores(embedder, halves)
+        eer, threshold = equal_error_rate(targets, nontargets)
         print(f"{embedder.name} whole-utterance EER: {100 * eer:.2f} %")
         print(f"{embedder.name} whole-utterance EER threshold: {threshold:.3f}")
+        sure, rejected = threshold_at_false_acceptance(targets, nontargets)
+        print(f"{embedder.name} whole-utterance threshold at 0.1 % false acceptance: {sure:.3f}")
+        print(f"{embedder.name} whole-utterance false rejection there: {100 * rejected:.1f} %")
         eer, threshold, used = crop_eer(embedder, halves, arguments.crops, arguments.seed)
         print(f"{embedder.name} 1.5 s crop speakers: {used}")
         print(f"{embedder.name} 1.5 s crop EER: {100 * eer:.2f} %")

@@ -70,7 +70,7 @@ class Diarizer:
         ``"local"`` (one embedding per chunk-local speaker, pyannote-style).
     merge_speakers:
         after clustering, merge speakers whose pooled speech (up to 30 s each) the embedder
-        calls one person at its verification threshold (not in ``"local"`` identity mode).
+        calls one person for sure (its ``merge_threshold``; not in ``"local"`` identity mode).
     """
 
     def __init__(
@@ -106,7 +106,7 @@ class Diarizer:
         self.min_turn_s = min_turn_s
         self.threads = threads
         self.progress = progress or no_progress
-        self.merge_similarity = self.embedder.default_threshold if merge_speakers else None
+        self.merge_similarity = self.embedder.merge_threshold if merge_speakers else None
         self._neural = None
         if segmentation == "neural":
             from .neural import NeuralDiarization

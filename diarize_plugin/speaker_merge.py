@@ -4,8 +4,11 @@ Clustering decides on 1.5 s windows, where a voice that changes its tone (a read
 character, a meeting participant turning from the microphone) can look like two people. A
 speaker's pooled speech, tens of seconds, is embedded far more reliably (CAM++: EER 0.29 % on
 whole utterances against 2.2 % on 1.5 s crops), so two speakers whose pooled speech the
-verifier scores as a match (its own ``default_threshold``) are one person: the closest pair is
-merged, its pooled speech embedded again, and so on until no pair matches.
+verifier calls a sure match (its ``merge_threshold``) are one person: the closest pair is
+merged, its pooled speech embedded again, and so on until no pair matches. A sure match, not
+the equal-error point: a cluster's pooled speech carries some of its neighbours' voices, which
+pulls two different people's scores up (pyannote's sample: 0.44-0.45, right at CAM++'s
+equal-error threshold of 0.445, where a one-frame change decided whether they became one).
 """
 
 from __future__ import annotations

@@ -32,6 +32,17 @@ class SpeakerEmbedder(ABC):
         return 1.0 - self.default_threshold
 
     @property
+    def merge_threshold(self) -> float:
+        """Cosine similarity of two speakers' pooled speech from which diarization merges them.
+
+        A "sure match": merging two people costs as much as splitting one, and pooled speech of
+        imperfect clusters sits closer to other speakers than clean utterances do, so models
+        measured on verification trials use their 0.1 % false-acceptance point
+        (``benchmarks/eer.py``); defaults to :attr:`default_threshold`.
+        """
+        return self.default_threshold
+
+    @property
     def segment_clustering_threshold(self) -> float:
         """Cosine distance that stops clustering local-speaker embeddings (neural segmentation).
 
