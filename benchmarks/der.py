@@ -12,7 +12,10 @@ confusion, as % of reference speech), the share of conversations with the exact 
 count, and the real-time factor (processing time / audio duration, audio decoding included
 for AMI, on this machine with the default number of threads).
 
-    python benchmarks/der.py [--modes webrtcvad,neural] [--conversations 10]
+    python benchmarks/der.py [--modes webrtcvad,neural] [--conversations 10] [--overlap-threshold X]
+
+``--overlap-threshold`` scores the neural mode with that overlap threshold instead of the
+default (its lines then read ``[neural o1.1]``).
 """
 
 from __future__ import annotations
@@ -84,12 +87,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--modes", default="webrtcvad,neural", help="comma-separated segmentation modes")
     parser.add_argument("--conversations", type=int, default=10, help="number of synthetic conversations (>= 8)")
+    parser.add_argument("--overlap-threshold", type=float, help="neural mode's overlap threshold (default: the pipeline's)")
     parser.add_argument("--skip-ami", action="store_true")
     parser.add_argument("--skip-synthetic", action="store_true")
     parser.add_argument("--skip-sample", action="store_true")
     arguments = parser.parse_args()
-    for mode in arguments.modes.split(","):
-        diarizer = Diarizer(segmentation=mode)
+    for name in arguments.modes.split(","):
+        mode = name
+        if name == "neural" and arguments.overlap_threshold is not None:
+            diarizer = Diarizer(segmentation=name, overlap_threshold=arguments.overlap_threshold)
+            mode = f"neural o{arguments.overlap_threshold:g}"
+        else:
+            diarizer = Diarizer(segmentation=name)
         if not arguments.skip_ami:
             if ami_available():
                 metric, elapsed_s, audio_s = score_ami(diarizer)

@@ -77,6 +77,9 @@ def _diarize_parser() -> argparse.ArgumentParser:
                         help="speech detector: neural (overlap-aware network, default) or webrtcvad (faster, no overlap)")
     tuning.add_argument("--threshold", type=float,
                         help="clustering cosine-distance threshold (default: calibrated for the model; lower = more speakers)")
+    tuning.add_argument("--overlap-threshold", type=float, metavar="X",
+                        help="neural segmentation: expected number of speakers at once (1-2) from which speech counts"
+                        " as overlap (default 1.25; 1.1 finds more overlap, and more false overlap at speaker changes)")
     tuning.add_argument("--vad-aggressiveness", type=int, choices=(0, 1, 2, 3), default=None,
                         help="webrtcvad mode, 0 (keeps most) to 3 (strictest); webrtcvad segmentation only")
     tuning.add_argument("--model-dir", help="folder of downloaded models (default: per-user cache, or $DIARIZE_MODEL_DIR)")
@@ -124,6 +127,7 @@ def _run_diarize(arguments: argparse.Namespace) -> int:
         segmentation=arguments.segmentation or DEFAULT_SEGMENTATION,
         threshold=arguments.threshold,
         vad=vad,
+        overlap_threshold=arguments.overlap_threshold,
         model_dir=arguments.model_dir,
         threads=arguments.threads,
         progress=no_progress if arguments.quiet else stderr_progress,

@@ -68,6 +68,11 @@ class Diarizer:
     neural_identity:
         neural mode only: ``"windows"`` (window embeddings name the speakers; default) or
         ``"local"`` (one embedding per chunk-local speaker, pyannote-style).
+    overlap_threshold:
+        neural mode only: expected number of simultaneous speakers (0–2, averaged over the
+        network's chunks) from which a frame is overlapped speech; ``None``: 1.25. Lower finds
+        more overlap and more false overlap where one speaker hands over to the next (1.1 suits
+        meeting references that draw overlaps wide, such as AMI's).
     merge_speakers:
         after clustering, merge speakers whose pooled speech (up to 30 s each) the embedder
         calls one person for sure (its ``merge_threshold``; not in ``"local"`` identity mode).
@@ -87,11 +92,17 @@ class Diarizer:
         progress: ProgressFactory | None = None,
         neural_identity: str = "windows",
         merge_speakers: bool = True,
+        overlap_threshold: float | None = None,
     ) -> None:
         if segmentation not in SEGMENTATION_MODES:
             raise DiarizeError(f"unknown segmentation {segmentation!r}; use one of {', '.join(SEGMENTATION_MODES)}")
         if threshold is not None and not 0.0 < threshold < 2.0:
             raise DiarizeError(f"threshold must be a cosine distance between 0 and 2, not {threshold}")
+        if overlap_threshold is not None:
+            if segmentation != "neural":
+                raise DiarizeError("overlap_threshold needs neural segmentation: webrtcvad finds no overlap")
+            if not 1.0 <= overlap_threshold <= 2.0:
+                raise DiarizeError(f"overlap_threshold counts speakers at once: between 1 and 2, not {overlap_threshold}")
         if window_s <= 0 or hop_s <= 0 or hop_s > window_s:
             raise DiarizeError("window_s and hop_s must be positive, with hop_s <= window_s")
         self.embedder = embedder if isinstance(embedder, SpeakerEmbedder) else load_embedder(embedder, model_dir, threads)
@@ -109,7 +120,7 @@ class Diarizer:
         self.merge_similarity = self.embedder.merge_threshold if merge_speakers else None
         self._neural = None
         if segmentation == "neural":
-            from .neural import NeuralDiarization
+            from .neural import OVERLAP_THRESHOLD, NeuralDiarization
 
             self._neural = NeuralDiarization(
                 self.embedder,
@@ -118,6 +129,7 @@ class Diarizer:
                 hop_s=hop_s,
                 min_turn_s=min_turn_s,
                 merge_similarity=self.merge_similarity,
+                overlap_threshold=OVERLAP_THRESHOLD if overlap_threshold is None else float(overlap_threshold),
                 threads=threads,
             )
 

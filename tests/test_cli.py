@@ -117,6 +117,14 @@ def test_num_speakers_with_min_speakers_is_one_line_error(capsys, voice_wav: Pat
     assert_nothing_written(tmp_path)
 
 
+def test_overlap_threshold_with_webrtcvad_is_one_line_error(capsys, voice_wav: Path, tmp_path: Path) -> None:
+    code, _, err = run(
+        capsys, voice_wav, "--segmentation", "webrtcvad", "--overlap-threshold", "1.1", "--out", tmp_path / "out.rttm"
+    )
+    assert_one_line_error(code, err, "needs neural segmentation")
+    assert_nothing_written(tmp_path)
+
+
 def test_unknown_embedder_is_one_line_error(capsys, voice_wav: Path, tmp_path: Path) -> None:
     code, _, err = run(capsys, voice_wav, "--embedder", "ecapa9000", "--out", tmp_path / "out.rttm")
     assert_one_line_error(code, err, "unknown embedder 'ecapa9000'")

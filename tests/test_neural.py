@@ -237,6 +237,16 @@ def test_two_voice_conversation_gives_two_speakers_with_low_error(neural_diarize
     assert error < MAX_DER
 
 
+def test_a_lower_overlap_threshold_finds_more_overlap(campplus, neural_diarizer: Diarizer):
+    librispeech_files()
+    from benchmarks.conversations import build_conversation
+
+    conversation = build_conversation(3, 2, 30.0, overlap_probability=0.5, folder=LIBRISPEECH)[0]
+    default = neural_diarizer.run(conversation.waveform).get_overlap().duration()
+    eager = Diarizer(embedder=campplus, segmentation="neural", threads=1, overlap_threshold=1.02)
+    assert eager.run(conversation.waveform).get_overlap().duration() > default > 0
+
+
 def test_silence_gives_an_empty_annotation_in_neural_mode(neural_diarizer: Diarizer):
     annotation = neural_diarizer.run(np.zeros(5 * SAMPLE_RATE, dtype=np.float32))
     assert len(annotation) == 0
