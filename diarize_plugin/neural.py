@@ -89,7 +89,8 @@ class NeuralDiarization:
     threshold of 1.1 cuts AMI missed speech from 16.8 to 14.2 % (DER 26.6 -> 25.7 %): AMI's
     references draw overlaps wider than the network hears them. Where overlap is known exactly
     (the synthetic conversations) 88 % of what 1.15 adds around the overlaps 1.25 finds is not
-    overlap, and pyannote's hand-labelled sample gets worse (12.2 -> 19.2 % at 1.1), so 1.25
+    overlap, and pyannote's sample, scored on its own reference, gets worse (12.2 -> 19.2 % at
+    1.1), so 1.25
     stays the default (:data:`OVERLAP_THRESHOLD`).
     """
 

@@ -35,10 +35,10 @@ class SpeakerEmbedder(ABC):
     def merge_threshold(self) -> float:
         """Cosine similarity of two speakers' pooled speech from which diarization merges them.
 
-        A "sure match": merging two people costs as much as splitting one, and pooled speech of
-        imperfect clusters sits closer to other speakers than clean utterances do, so models
-        measured on verification trials use their 0.1 % false-acceptance point
-        (``benchmarks/eer.py``); defaults to :attr:`default_threshold`.
+        A "sure match": the pooled speech of imperfect clusters carries some of the neighbouring
+        voices, which pulls different people's scores up, so models measured on verification
+        trials use their 0.1 % false-acceptance point (``benchmarks/eer.py``), not their
+        equal-error point; defaults to :attr:`default_threshold`.
         """
         return self.default_threshold
 
