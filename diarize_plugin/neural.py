@@ -90,8 +90,7 @@ class NeuralDiarization:
     references draw overlaps wider than the network hears them. Where overlap is known exactly
     (the synthetic conversations) 88 % of what 1.15 adds around the overlaps 1.25 finds is not
     overlap, and pyannote's sample, scored on its own reference, gets worse (12.2 -> 19.2 % at
-    1.1), so 1.25
-    stays the default (:data:`OVERLAP_THRESHOLD`).
+    1.1), so 1.25 stays the default (:data:`OVERLAP_THRESHOLD`).
     """
 
     def __init__(
