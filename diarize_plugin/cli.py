@@ -79,7 +79,8 @@ def _diarize_parser() -> argparse.ArgumentParser:
                         help="clustering cosine-distance threshold (default: calibrated for the model; lower = more speakers)")
     tuning.add_argument("--overlap-threshold", type=float, metavar="X",
                         help="neural segmentation: expected number of speakers at once (1-2) from which speech counts"
-                        " as overlap (default 1.25; 1.1 finds more overlap, and more false overlap at speaker changes)")
+                        " as overlap (default 1.25, and 1.15 inside one speaker's turn; lower finds more overlap, and more"
+                        " false overlap at speaker changes)")
     tuning.add_argument("--vad-aggressiveness", type=int, choices=(0, 1, 2, 3), default=None,
                         help="webrtcvad mode, 0 (keeps most) to 3 (strictest); webrtcvad segmentation only")
     tuning.add_argument("--model-dir", help="folder of downloaded models (default: per-user cache, or $DIARIZE_MODEL_DIR)")

@@ -70,9 +70,9 @@ class Diarizer:
         ``"local"`` (one embedding per chunk-local speaker, pyannote-style).
     overlap_threshold:
         neural mode only: expected number of simultaneous speakers (0–2, averaged over the
-        network's chunks) from which a frame is overlapped speech; ``None``: 1.25. Lower finds
-        more overlap and more false overlap where one speaker hands over to the next (1.1 suits
-        meeting references that draw overlaps wide, such as AMI's).
+        network's chunks) from which a frame is overlapped speech; ``None``: 1.25 (and 1.15 inside
+        one speaker's turn). Lower finds more overlap, and more false overlap where one speaker
+        hands over to the next.
     merge_speakers:
         after clustering, merge speakers whose pooled speech (up to 30 s each) the embedder
         calls one person for sure (its ``merge_threshold``; not in ``"local"`` identity mode).
