@@ -100,9 +100,15 @@ class Diarizer:
             raise DiarizeError(f"threshold must be a cosine distance between 0 and 2, not {threshold}")
         if overlap_threshold is not None:
             if segmentation != "neural":
-                raise DiarizeError("overlap_threshold needs neural segmentation: webrtcvad finds no overlap")
+                raise DiarizeError(
+                    "overlap_threshold needs neural segmentation: webrtcvad finds no overlap "
+                    "(--overlap-threshold with --segmentation neural)"
+                )
             if not 1.0 <= overlap_threshold <= 2.0:
-                raise DiarizeError(f"overlap_threshold counts speakers at once: between 1 and 2, not {overlap_threshold}")
+                raise DiarizeError(
+                    f"overlap_threshold counts speakers at once: between 1 and 2, not {overlap_threshold} "
+                    "(--overlap-threshold)"
+                )
         if window_s <= 0 or hop_s <= 0 or hop_s > window_s:
             raise DiarizeError("window_s and hop_s must be positive, with hop_s <= window_s")
         self.embedder = embedder if isinstance(embedder, SpeakerEmbedder) else load_embedder(embedder, model_dir, threads)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 from pyannote.core import Annotation, Segment, Timeline
 
+from .audio import SAMPLE_RATE
 from .cluster import SpeakerBounds, cluster_embeddings
 from .embed.base import SpeakerEmbedder
 from .progress import ProgressFactory, no_progress
@@ -16,7 +17,6 @@ from .speaker_merge import merge_same_speakers
 from .turns import windows_to_annotation
 from .windows import sliding_windows
 
-SAMPLE_RATE = 16_000
 #: windows per call to the embedding model (and per step of the progress bar)
 EMBEDDING_BATCH = 64
 
