@@ -1,0 +1,61 @@
+"""The ``diarize`` command: a thin layer over the public API.
+
+    diarize INPUT [--out OUT] [--format rttm|srt|vtt|json] [--num-speakers N | ...]
+    diarize INPUT --transcript T.json --out OUT.srt [--rttm OUT.rttm]
+    diarize merge RTTM TRANSCRIPT --out OUT
+    diarize verify A B [--embedder NAME] [--threshold T] [--json]
+    diarize models list | diarize models download autospeech
+
+Each sub-command lives in its own module (``*_command.py``) with ``build_parser()`` and
+``run(arguments) -> exit code``; :data:`COMMANDS` maps the first word of the command line to
+it, and the modules are imported only when their command runs, so ``--help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import sys
+import warnings
+from typing import Sequence
+
+from ..errors import DiarizeError
+from .common import EXIT_INTERNAL, configure_logging
+
+#: first word of the command line -> module of this package; "diarize" is the default command
+COMMANDS = {
+    "diarize": "diarize_command",
+    "merge": "merge_command",
+    "verify": "verify_command",
+    "models": "models_command",
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = argv[0] if argv and argv[0] in COMMANDS and argv[0] != "diarize" else "diarize"
+    module = importlib.import_module(f".{COMMANDS[command]}", __name__)
+    parser = module.build_parser()
+    arguments = parser.parse_args(argv[1:] if command != "diarize" else argv)
+    configure_logging(getattr(arguments, "verbose", 0), getattr(arguments, "quiet", False))
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            code = arguments.handler(arguments)
+        if not getattr(arguments, "quiet", False):
+            for warning in caught:
+                print(f"diarize: warning: {warning.message}", file=sys.stderr)
+        return code
+    except DiarizeError as error:
+        print(f"diarize: error: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("diarize: interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:  # a bug, not a user error: one line unless -v asks for more
+        if getattr(arguments, "verbose", 0):
+            raise
+        logging.getLogger("diarize").debug("internal error", exc_info=True)
+        print(f"diarize: internal error: {type(error).__name__}: {error} (rerun with -v for details)", file=sys.stderr)
+        return EXIT_INTERNAL

@@ -1,0 +1,39 @@
+"""``diarize verify A B``: are two recordings the same speaker?"""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from .common import EXIT_OK, EXIT_UNMATCH, add_verbosity
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="diarize verify",
+        description="Are two recordings the same speaker? Prints the cosine similarity and match/unmatch. "
+        "Exit code 0: match, 1: unmatch, 2: error.",
+    )
+    parser.add_argument("first", help="first recording")
+    parser.add_argument("second", help="second recording")
+    parser.add_argument("--embedder", default="campplus", help="campplus (bundled, default), autospeech, or PATH.onnx")
+    parser.add_argument("--threshold", type=float, help="similarity at or above which it is a match (default: the model's own)")
+    parser.add_argument("--model-dir", help="folder of downloaded models")
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    add_verbosity(parser)
+    parser.set_defaults(handler=run)
+    return parser
+
+
+def run(arguments: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from ..verify import format_verification, verify
+
+    result = verify(arguments.first, arguments.second, embedder=arguments.embedder,
+                    threshold=arguments.threshold, model_dir=arguments.model_dir)
+    if arguments.json:
+        print(json.dumps(asdict(result)))
+    else:
+        print(format_verification(result))
+    return EXIT_OK if result.match else EXIT_UNMATCH
