@@ -24,7 +24,7 @@ def __getattr__(name: str):  # lazy: transcript and verification code load only 
 
         return merge
     if name == "verify":
-        from .verify import verify
+        from .verification import verify
 
         return verify
     raise AttributeError(f"module 'diarize_plugin' has no attribute {name!r}")

@@ -28,7 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
 def run(arguments: argparse.Namespace) -> int:
     from dataclasses import asdict
 
-    from ..verify import format_verification, verify
+    from ..verification import format_verification, verify
 
     result = verify(arguments.first, arguments.second, embedder=arguments.embedder,
                     threshold=arguments.threshold, model_dir=arguments.model_dir)
