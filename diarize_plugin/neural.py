@@ -15,6 +15,7 @@ The approach of pyannote 3.x, on ONNX Runtime:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -372,10 +373,15 @@ def timeline_to_frames(timeline: Timeline, num_frames: int, frame_step_s: float)
     """Boolean per-frame flags, on the grid of :func:`count_to_timeline`: frame ``i`` is set
     when its centre lies inside ``timeline``."""
     centres_s = (np.arange(num_frames) + 0.5) * frame_step_s + frame_offset_s(frame_step_s)
-    flags = np.zeros(num_frames, dtype=bool)
-    for region in timeline:
-        flags[(centres_s >= region.start) & (centres_s < region.end)] = True
-    return flags
+    starts_s = np.array([region.start for region in timeline], dtype=np.float64)
+    ends_s = np.array([region.end for region in timeline], dtype=np.float64)
+    # region r sets frames [first[r], last[r]): one +1/-1 pair per region, then a running sum
+    first = np.searchsorted(centres_s, starts_s, side="left")
+    last = np.searchsorted(centres_s, ends_s, side="left")
+    edges = np.zeros(num_frames + 1, dtype=np.int64)
+    np.add.at(edges, first, 1)
+    np.add.at(edges, last, -1)
+    return np.cumsum(edges[:num_frames]) > 0
 
 
 def in_turn_overlap(primary: Annotation, strong: Timeline, weak: Timeline) -> Timeline:
@@ -391,8 +397,8 @@ def in_turn_overlap(primary: Annotation, strong: Timeline, weak: Timeline) -> Ti
     conversations), 88 % of what 1.15 adds around the overlaps 1.25 finds is not overlap.
     """
     kept = list(strong)
-    for region in weak:
-        if len(primary.crop(region).labels()) <= 1:
+    for region, cropped in crop_by_region(primary, weak):
+        if len(cropped.labels()) <= 1:
             kept.append(region)
     return Timeline(kept).support()
 
@@ -408,21 +414,15 @@ def add_overlapping_speakers(primary: Annotation, overlap: Timeline, may_add_spe
     it adds up to at least :data:`MIN_NEW_SPEAKER_S` (shorter is mostly false alarm).
     """
     result = primary.copy()
-    turns = sorted(primary.itertracks(yield_label=True), key=lambda item: item[0].start)
+    nearest_turns = NearestTurns(primary)
     known = primary.labels()
     newcomer = next(speaker_label(index) for index in range(len(known) + 1) if speaker_label(index) not in known)
     newcomer_turns: list[Segment] = []
-    for region in overlap:
-        for segment, _, main in primary.crop(region, mode="intersection").itertracks(yield_label=True):
+    for _, cropped in crop_by_region(primary, overlap):
+        for segment, _, main in cropped.itertracks(yield_label=True):
             if segment.duration < MIN_OVERLAP_S:
                 continue
-            nearest, distance = None, np.inf
-            for turn, _, label in turns:
-                if label == main:
-                    continue
-                gap = max(turn.start - segment.end, segment.start - turn.end, 0.0)
-                if gap < distance:
-                    nearest, distance = label, gap
+            nearest = nearest_turns.label_other_than(main, segment)
             if nearest is not None:
                 result[segment, result.new_track(segment)] = nearest
             elif may_add_speaker:
@@ -431,3 +431,92 @@ def add_overlapping_speakers(primary: Annotation, overlap: Timeline, may_add_spe
         for segment in newcomer_turns:
             result[segment, result.new_track(segment)] = newcomer
     return result.support(collar=SAME_SPEAKER_GAP_S)
+
+
+def crop_by_region(annotation: Annotation, regions: Timeline) -> Iterator[tuple[Segment, Annotation]]:
+    """Each region of ``regions`` with ``annotation.crop(region)`` ("intersection" mode), in time
+    order, in one sweep over both: linear where calling ``crop`` per region is quadratic."""
+    tracks = list(annotation.itertracks(yield_label=True))  # chronological
+    active: list[tuple[Segment, object, str]] = []
+    following = 0
+    for region in regions:
+        while following < len(tracks) and tracks[following][0].start < region.end:
+            active.append(tracks[following])
+            following += 1
+        # regions come by start time: a turn ending before this one starts meets no later one
+        active = [item for item in active if item[0].end > region.start]
+        cropped = Annotation(uri=annotation.uri, modality=annotation.modality)
+        for segment, track, label in active:
+            if segment.intersects(region):
+                piece = segment & region
+                cropped[piece, cropped.new_track(piece, candidate=track)] = label
+        yield region, cropped
+
+
+class NearestTurns:
+    """Which speaker of ``annotation`` other than a given one has the turn nearest a segment.
+
+    Gaps are measured as ``max(turn.start - segment.end, segment.start - turn.end, 0)``; ties
+    go to the turn that starts first. Each query costs ``O(speakers * log(turns))``.
+    """
+
+    def __init__(self, annotation: Annotation) -> None:
+        turns = sorted(annotation.itertracks(yield_label=True), key=lambda item: item[0].start)
+        by_label: dict[str, list[int]] = {}
+        for index, (_, _, label) in enumerate(turns):
+            by_label.setdefault(label, []).append(index)
+        self._turns = [turn for turn, _, _ in turns]
+        self._labels: dict[str, _LabelTurns] = {}
+        for label, indices in by_label.items():
+            starts = np.array([self._turns[i].start for i in indices])
+            ends = np.array([self._turns[i].end for i in indices])
+            by_end = np.lexsort((indices, ends))
+            self._labels[label] = _LabelTurns(
+                order=np.array(indices),
+                starts=starts,
+                running_max_end=np.maximum.accumulate(ends),
+                sorted_ends=ends[by_end],
+                order_by_end=np.array(indices)[by_end],
+            )
+
+    def label_other_than(self, main: str, segment: Segment) -> str | None:
+        """The label of the nearest turn not labelled ``main``; ``None`` when there is none."""
+        best: tuple[float, int] | None = None
+        best_label = None
+        for label, turns in self._labels.items():
+            if label == main:
+                continue
+            for index in turns.candidates(segment):
+                turn = self._turns[index]
+                key = (max(turn.start - segment.end, segment.start - turn.end, 0.0), index)
+                if best is None or key < best:
+                    best, best_label = key, label
+        return best_label
+
+
+@dataclass(frozen=True)
+class _LabelTurns:
+    """One speaker's turns in start order (``order``: their indices among all turns), with
+    what finds the nearest of them in logarithmic time."""
+
+    order: np.ndarray
+    starts: np.ndarray
+    running_max_end: np.ndarray
+    sorted_ends: np.ndarray
+    order_by_end: np.ndarray
+
+    def candidates(self, segment: Segment) -> list[int]:
+        """Indices of the turns that can be nearest to ``segment``: the first one overlapping
+        it, the first one starting after it ends, the last one ending before it starts."""
+        found = []
+        overlapping = int(np.searchsorted(self.running_max_end, segment.start, side="right"))
+        if overlapping < len(self.order) and self.starts[overlapping] < segment.end:
+            found.append(int(self.order[overlapping]))
+        after = int(np.searchsorted(self.starts, segment.end, side="left"))
+        if after < len(self.order):
+            found.append(int(self.order[after]))
+        before = int(np.searchsorted(self.sorted_ends, segment.start, side="right")) - 1
+        if before >= 0:
+            first_equal = int(np.searchsorted(self.sorted_ends, self.sorted_ends[before], side="left"))
+            found.append(int(self.order_by_end[first_equal]))
+        return found
