@@ -35,6 +35,37 @@ class VadOptions:
     min_silence_s: float = 0.15
 
 
+def check_options(
+    segmentation: str = DEFAULT_SEGMENTATION,
+    threshold: float | None = None,
+    overlap_threshold: float | None = None,
+    window_s: float = 1.5,
+    hop_s: float = 0.75,
+) -> None:
+    """Raise :class:`DiarizeError` for option values :class:`Diarizer` would refuse.
+
+    Loads no model, so a caller that builds its diarizers elsewhere (batch workers) can refuse
+    bad options before any work starts.
+    """
+    if segmentation not in SEGMENTATION_MODES:
+        raise DiarizeError(f"unknown segmentation {segmentation!r}; use one of {', '.join(SEGMENTATION_MODES)}")
+    if threshold is not None and not 0.0 < threshold < 2.0:
+        raise DiarizeError(f"threshold must be a cosine distance between 0 and 2, not {threshold}")
+    if overlap_threshold is not None:
+        if segmentation != "neural":
+            raise DiarizeError(
+                "overlap_threshold needs neural segmentation: webrtcvad finds no overlap "
+                "(--overlap-threshold with --segmentation neural)"
+            )
+        if not 1.0 <= overlap_threshold <= 2.0:
+            raise DiarizeError(
+                f"overlap_threshold counts speakers at once: between 1 and 2, not {overlap_threshold} "
+                "(--overlap-threshold)"
+            )
+    if window_s <= 0 or hop_s <= 0 or hop_s > window_s:
+        raise DiarizeError("window_s and hop_s must be positive, with hop_s <= window_s")
+
+
 class Diarizer:
     """Who spoke when, for one recording at a time.
 
@@ -94,23 +125,7 @@ class Diarizer:
         merge_speakers: bool = True,
         overlap_threshold: float | None = None,
     ) -> None:
-        if segmentation not in SEGMENTATION_MODES:
-            raise DiarizeError(f"unknown segmentation {segmentation!r}; use one of {', '.join(SEGMENTATION_MODES)}")
-        if threshold is not None and not 0.0 < threshold < 2.0:
-            raise DiarizeError(f"threshold must be a cosine distance between 0 and 2, not {threshold}")
-        if overlap_threshold is not None:
-            if segmentation != "neural":
-                raise DiarizeError(
-                    "overlap_threshold needs neural segmentation: webrtcvad finds no overlap "
-                    "(--overlap-threshold with --segmentation neural)"
-                )
-            if not 1.0 <= overlap_threshold <= 2.0:
-                raise DiarizeError(
-                    f"overlap_threshold counts speakers at once: between 1 and 2, not {overlap_threshold} "
-                    "(--overlap-threshold)"
-                )
-        if window_s <= 0 or hop_s <= 0 or hop_s > window_s:
-            raise DiarizeError("window_s and hop_s must be positive, with hop_s <= window_s")
+        check_options(segmentation, threshold, overlap_threshold, window_s, hop_s)
         self.embedder = embedder if isinstance(embedder, SpeakerEmbedder) else load_embedder(embedder, model_dir, threads)
         self.segmentation = segmentation
         if threshold is None:

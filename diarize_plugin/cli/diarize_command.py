@@ -17,7 +17,9 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Other commands: 'diarize merge RTTM TRANSCRIPT --out OUT', 'diarize verify A B', "
         "'diarize models list|download'. Run each with --help.",
     )
-    parser.add_argument("input", help="audio or video file (WAV, FLAC, MP3, OGG, M4A, MP4, MKV, WEBM, ...)")
+    parser.add_argument("input", nargs="+", metavar="INPUT",
+                        help="audio or video file (WAV, FLAC, MP3, OGG, M4A, MP4, MKV, WEBM, ...); "
+                        "with --out-dir, several files and folders")
     parser.add_argument("-o", "--out", default="-", help="output file; '-' (default) writes to stdout")
     parser.add_argument("--format", choices=("rttm", "srt", "vtt", "json", "txt"),
                         help="output format (default: from the extension of --out; RTTM on stdout)")
@@ -46,12 +48,20 @@ def build_parser() -> argparse.ArgumentParser:
     merging.add_argument("--rttm", metavar="PATH", help="also write the speaker turns as RTTM to PATH")
     merging.add_argument("--keep-segments", action="store_true",
                          help="do not split transcript segments where the speaker changes")
+    from .batch_mode import add_batch_options
+
+    add_batch_options(parser)
     add_verbosity(parser)
     parser.set_defaults(handler=run)
     return parser
 
 
 def run(arguments: argparse.Namespace) -> int:
+    from . import batch_mode
+
+    if batch_mode.is_batch(arguments):
+        return batch_mode.run(arguments)
+    arguments.input = arguments.input[0]  # one recording: the behaviour of a single-input command
     from ..formats import format_for_path, render_annotation
     from ..pipeline import DEFAULT_SEGMENTATION, Diarizer, VadOptions
     from ..progress import no_progress, stderr_progress
