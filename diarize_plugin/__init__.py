@@ -3,28 +3,48 @@
 >>> from diarize_plugin import Diarizer          # doctest: +SKIP
 >>> annotation = Diarizer().run("meeting.wav")   # doctest: +SKIP
 
-Public API: :class:`Diarizer` (the pipeline), :func:`load_audio`, :func:`merge` (attach speakers
-to a transcript), :func:`verify` (same speaker or not), :class:`DiarizeError`.
+Public API: :class:`Diarizer` (the pipeline), :class:`VadOptions`, :func:`load_audio`,
+:func:`merge` (attach speakers to a transcript), :func:`verify` (same speaker or not),
+:class:`DiarizeError`.
+
+The names load on first use (PEP 562), so that ``import diarize_plugin`` and the command
+line's ``--help`` do not pay for numpy, ONNX Runtime and scikit-learn.
 """
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from .audio import load_audio
 from .errors import DiarizeError
-from .pipeline import Diarizer, VadOptions
+
+__version__ = "0.1.0"
 
 __all__ = ["Diarizer", "VadOptions", "DiarizeError", "load_audio", "merge", "verify", "__version__"]
 
+#: public name -> module (of this package) that defines it
+_LAZY_NAMES = {
+    "Diarizer": ".pipeline",
+    "VadOptions": ".pipeline",
+    "load_audio": ".audio",
+    "merge": ".transcript",
+    "verify": ".verification",
+}
 
-def __getattr__(name: str):  # lazy: transcript and verification code load only when used
-    if name == "merge":
-        from .transcript import merge
+if TYPE_CHECKING:
+    from .audio import load_audio
+    from .pipeline import Diarizer, VadOptions
+    from .transcript import merge
+    from .verification import verify
 
-        return merge
-    if name == "verify":
-        from .verification import verify
 
-        return verify
-    raise AttributeError(f"module 'diarize_plugin' has no attribute {name!r}")
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY_NAMES:
+        raise AttributeError(f"module 'diarize_plugin' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_LAZY_NAMES[name], __name__), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

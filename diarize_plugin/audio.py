@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import DiarizeError
+from .input_file import check_input_file
 
 SAMPLE_RATE = 16_000
 #: longest input accepted by default, in seconds (10 hours: ~2.3 GB of float32 at 16 kHz)
@@ -28,16 +29,11 @@ def load_audio(
 ) -> np.ndarray:
     """Decode ``path`` to a mono float32 waveform at ``sample_rate`` Hz, values in [-1, 1].
 
-    Raises :class:`DiarizeError` when the file is missing, empty, not audio, truncated beyond
+    Raises :class:`DiarizeError` when the path is a URL, missing, unreadable or empty, when the
+    file is not audio (or a video without sound), truncated beyond
     decoding, longer than ``max_duration_s`` seconds, or holds NaN/infinite samples.
     """
-    source = Path(path)
-    if not source.exists():
-        raise DiarizeError(f"input {source} does not exist; check the path")
-    if source.is_dir():
-        raise DiarizeError(f"input {source} is a folder; give an audio or video file")
-    if source.stat().st_size == 0:
-        raise DiarizeError(f"input {source} is empty (0 bytes); give a recording with audio in it")
+    source = check_input_file(path)
     samples, native_rate = _decode(source)
     if samples.size == 0:
         raise DiarizeError(f"input {source} holds no audio samples; give a recording with audio in it")
@@ -105,6 +101,8 @@ def _decode_with_ffmpeg(source: Path) -> tuple[np.ndarray, int]:
     try:
         segment = AudioSegment.from_file_using_temporary_files(str(source))
     except (CouldntDecodeError, IndexError, OSError, ValueError) as error:
+        if _has_no_audio_stream(str(error)):
+            raise DiarizeError(f"input {source} has no audio track; give a recording with sound") from None
         reason = _ffmpeg_reason(str(error))
         raise DiarizeError(
             f"cannot decode {source} as audio ({reason}); give a WAV, FLAC, MP3, OGG, M4A or video file"
@@ -118,6 +116,12 @@ def _decode_with_ffmpeg(source: Path) -> tuple[np.ndarray, int]:
     if width == 1:  # 8-bit WAV is unsigned; pydub hands back raw bytes
         samples = (samples.view(np.uint8).astype(np.int16) - 128).astype(np.int8)
     return samples.reshape(-1, segment.channels), int(segment.frame_rate)
+
+
+def _has_no_audio_stream(ffmpeg_output: str) -> bool:
+    """True when ffmpeg read the container but found no audio stream in it (a silent video)."""
+    streams = [line for line in ffmpeg_output.splitlines() if line.strip().startswith("Stream #")]
+    return bool(streams) and not any(": Audio:" in line for line in streams)
 
 
 def _ffmpeg_reason(message: str) -> str:

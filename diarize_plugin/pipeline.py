@@ -18,6 +18,7 @@ from .embed.base import SpeakerEmbedder
 from .embed.registry import DEFAULT_EMBEDDER, load_embedder
 from .errors import DiarizeError
 from .progress import ProgressFactory, no_progress
+from .threads import resolve_threads
 from .vad import detect_speech
 from .window_diarization import label_speech
 
@@ -41,8 +42,12 @@ def check_options(
     overlap_threshold: float | None = None,
     window_s: float = 1.5,
     hop_s: float = 0.75,
+    *,
+    vad: VadOptions = VadOptions(),
+    threads: int | None = None,
 ) -> None:
-    """Raise :class:`DiarizeError` for option values :class:`Diarizer` would refuse.
+    """Raise :class:`DiarizeError` for option values :class:`Diarizer` would refuse (including
+    webrtcvad options in another segmentation mode, threads below 1, a bad ``$DIARIZE_THREADS``).
 
     Loads no model, so a caller that builds its diarizers elsewhere (batch workers) can refuse
     bad options before any work starts.
@@ -62,6 +67,12 @@ def check_options(
                 f"overlap_threshold counts speakers at once: between 1 and 2, not {overlap_threshold} "
                 "(--overlap-threshold)"
             )
+    if segmentation != "webrtcvad" and vad != VadOptions():
+        raise DiarizeError(
+            f"vad options tune webrtcvad, which {segmentation} segmentation does not use "
+            "(--vad-aggressiveness with --segmentation webrtcvad)"
+        )
+    resolve_threads(threads)
     if window_s <= 0 or hop_s <= 0 or hop_s > window_s:
         raise DiarizeError("window_s and hop_s must be positive, with hop_s <= window_s")
 
@@ -125,7 +136,7 @@ class Diarizer:
         merge_speakers: bool = True,
         overlap_threshold: float | None = None,
     ) -> None:
-        check_options(segmentation, threshold, overlap_threshold, window_s, hop_s)
+        check_options(segmentation, threshold, overlap_threshold, window_s, hop_s, vad=vad, threads=threads)
         self.embedder = embedder if isinstance(embedder, SpeakerEmbedder) else load_embedder(embedder, model_dir, threads)
         self.segmentation = segmentation
         if threshold is None:

@@ -51,3 +51,61 @@ def test_verify_warns_on_little_speech(capsys, audio, tmp_path: Path) -> None:
     code, out, err = run(capsys, "verify", audio["voice"], short)
     assert code in (0, 1) and "verification:" in out
     assert err.startswith("diarize: warning: ") and "short.wav holds only 2." in err and err.count("\n") == 1
+
+
+# --- diarize merge: mismatched inputs ---------------------------------------------------------
+
+
+@pytest.fixture
+def transcript(tmp_path: Path) -> Path:
+    path = tmp_path / "talk.json"
+    path.write_text(json.dumps({"segments": [
+        {"start": 0.5, "end": 2.0, "text": " Good morning."},
+        {"start": 30.0, "end": 32.0, "text": " And goodbye."},
+    ]}))
+    return path
+
+
+def test_merge_warns_about_words_after_the_last_turn(capsys, tmp_path: Path, transcript: Path) -> None:
+    rttm = tmp_path / "talk.rttm"
+    rttm.write_text("SPEAKER talk 1 0.000 3.000 <NA> <NA> SPEAKER_00 <NA> <NA>\n")
+    code, _, err = run(capsys, "merge", rttm, transcript, "--out", tmp_path / "out.srt")
+    assert code == 0
+    assert err.startswith("diarize: warning: 1 words or segments start after the last speaker turn") and err.count("\n") == 1
+
+
+def test_merge_warnings_are_silenced_by_quiet(capsys, tmp_path: Path, transcript: Path) -> None:
+    rttm = tmp_path / "talk.rttm"
+    rttm.write_text("SPEAKER talk 1 0.000 3.000 <NA> <NA> SPEAKER_00 <NA> <NA>\n")
+    code, _, err = run(capsys, "merge", rttm, transcript, "--out", tmp_path / "out.srt", "-q")
+    assert code == 0 and err == ""
+
+
+@pytest.mark.parametrize(
+    "rttm_text, fragment",
+    [
+        ("SPEAKER other 1 100.000 5.000 <NA> <NA> SPEAKER_00 <NA> <NA>\n", "its speaker turns span 100.0-105.0 s"),
+        ("", "it has no speaker turns"),
+        ("# nothing but a comment\n", "it has no speaker turns"),
+    ],
+    ids=["another recording", "empty", "comments only"],
+)
+def test_merge_of_rttm_sharing_no_time_is_an_error(capsys, tmp_path: Path, transcript: Path, rttm_text: str, fragment: str) -> None:
+    rttm = tmp_path / "talk.rttm"
+    rttm.write_text(rttm_text) if rttm_text else rttm.write_text(" \n")
+    code, _, err = run(capsys, "merge", rttm, transcript, "--out", tmp_path / "out.srt")
+    assert_one_line_error(code, err, f"shares no time with {transcript} ({fragment}")
+    assert not (tmp_path / "out.srt").exists()
+
+
+def test_merge_of_garbage_rttm_names_the_line(capsys, tmp_path: Path, transcript: Path) -> None:
+    rttm = tmp_path / "talk.rttm"
+    rttm.write_text("# a header\nthis is not an RTTM file\n")
+    code, _, err = run(capsys, "merge", rttm, transcript, "--out", tmp_path / "out.srt")
+    assert_one_line_error(code, err, "line 2: 'this' is not an RTTM line type")
+
+
+def test_diarize_warns_when_the_transcript_outlasts_the_audio(capsys, audio, tmp_path: Path, transcript: Path) -> None:
+    code, _, err = run(capsys, audio["voice"], "--transcript", transcript, "--out", tmp_path / "out.srt")
+    assert code == 0
+    assert "diarize: warning: 1 words or segments start after the last speaker turn" in err

@@ -158,7 +158,7 @@ def test_explicit_format_wins_over_the_extension() -> None:
 
 def test_unknown_extension_asks_for_format() -> None:
     with pytest.raises(DiarizeError, match="--format"):
-        format_for_path("out.txt")
+        format_for_path("out.xml")
 
 
 def test_unknown_explicit_format_is_rejected() -> None:

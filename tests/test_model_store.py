@@ -154,8 +154,14 @@ def test_unreachable_server_is_a_user_error(tmp_path: Path) -> None:
         download_autospeech(tmp_path / "models", urls=urls, progress=False)
 
 
-def test_missing_autospeech_names_the_install_command(tmp_path: Path) -> None:
-    with pytest.raises(DiarizeError, match=r"run `diarize models download autospeech`"):
+def test_missing_autospeech_names_the_install_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DIARIZE_MODEL_DIR", str(tmp_path))
+    with pytest.raises(DiarizeError, match=r"run `diarize models download autospeech`$"):
+        autospeech_paths()
+
+
+def test_missing_autospeech_hint_keeps_the_model_dir(tmp_path: Path) -> None:
+    with pytest.raises(DiarizeError, match=rf"in {tmp_path}; run `diarize models download autospeech --model-dir {tmp_path}`"):
         autospeech_paths(tmp_path)
 
 
@@ -164,7 +170,7 @@ def test_model_list_shows_bundled_models_and_missing_autospeech(tmp_path: Path) 
     assert [models[name].kind for name in ("campplus", "segmentation-3.0", "autospeech")] == [
         "bundled",
         "bundled",
-        "installed",
+        "download",
     ]
     assert models["autospeech"].installed is False and models["autospeech"].size_bytes == 0
     assert models["campplus"].path == model_store.BUNDLED_DIR / "campplus.onnx"

@@ -1,16 +1,46 @@
-"""What every ``diarize`` sub-command shares: exit codes, verbosity flags, output writing."""
+"""What every ``diarize`` sub-command shares: exit codes, the argument parser, verbosity flags,
+option and output checks, output writing.
+
+Light on purpose: nothing here imports numpy or a model, so that ``--help``, ``--version`` and
+a mistyped path answer at once.
+"""
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
+from typing import NoReturn, Sequence
 
 from .. import __version__
 from ..errors import DiarizeError
 
 EXIT_OK, EXIT_UNMATCH, EXIT_ERROR, EXIT_INTERNAL = 0, 1, 2, 3
+#: the output path that means standard output
+STDOUT = "-"
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse with one-line errors: ``diarize: error: MESSAGE (see diarize --help)``, exit 2.
+
+    Sub-parsers (``add_subparsers``) are of this class too.
+    """
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_ERROR, f"diarize: error: {message} (see {self.prog} --help)\n")
+
+
+def positive_int(text: str) -> int:
+    """argparse type: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not at least 1")
+    return value
 
 
 def add_verbosity(parser: argparse.ArgumentParser) -> None:
@@ -25,25 +55,71 @@ def configure_logging(verbose: int, quiet: bool) -> None:
 
 
 def check_writable(path: str) -> None:
-    """Fail before the long work when the output's folder is missing or read-only."""
-    if path == "-":
-        return
-    import os
+    """Fail before the long work when the output cannot be written: its folder is missing or
+    read-only, it is a folder, or it is a device or pipe that refuses writing."""
+    from ..atomic import is_special_file
 
-    folder = Path(path).parent
+    if path == STDOUT:
+        return
+    if is_special_file(path):
+        if not os.access(path, os.W_OK):
+            raise DiarizeError(f"cannot write {path}: permission denied; choose another output")
+        return
+    target = Path(os.path.realpath(path)) if Path(path).is_symlink() else Path(path)
+    if target.is_dir():
+        raise DiarizeError(f"cannot write {path}: it is a folder; give a file name")
+    folder = target.parent
     if not folder.is_dir():
         raise DiarizeError(f"cannot write {path}: folder {folder} does not exist; create it first")
     if not os.access(folder, os.W_OK):
         raise DiarizeError(f"cannot write {path}: folder {folder} is not writable; choose another output path")
-    if Path(path).is_dir():
-        raise DiarizeError(f"cannot write {path}: it is a folder; give a file name")
+
+
+def check_outputs(outputs: Sequence[tuple[str, str]], inputs: Sequence[tuple[str, str]]) -> None:
+    """Check every output before any work: each writable, none the same file as an input or as
+    another output. ``outputs``/``inputs``: ``(option, path)`` pairs, e.g. ``("--out", "a.srt")``.
+    """
+    for option, path in outputs:
+        check_writable(path)
+    named = [(option, path) for option, path in outputs if path != STDOUT]
+    for index, (option, path) in enumerate(named):
+        for other_option, other_path in list(inputs) + named[:index]:
+            if _same_file(path, other_path):
+                role = "input" if (other_option, other_path) in inputs else "output"
+                raise DiarizeError(
+                    f"{option} {path} is the same file as the {role} {other_path} ({other_option}); "
+                    "choose another output path"
+                )
+
+
+def _same_file(first: str, second: str) -> bool:
+    try:
+        return os.path.samefile(first, second)
+    except OSError:  # one of them does not exist (yet): compare where they would be
+        return os.path.realpath(first) == os.path.realpath(second)
+
+
+def warn_all(messages: Sequence[str]) -> None:
+    """Issue each message as a warning; :func:`diarize_plugin.cli.main` prints them on stderr."""
+    import warnings
+
+    for message in messages:
+        warnings.warn(message, UserWarning, stacklevel=2)
+
+
+def write_outputs(outputs: Sequence[tuple[str, str]]) -> None:
+    """Write every ``(path, text)`` once all of them are rendered: regular files atomically,
+    ``-`` and ``/dev/stdout`` to standard output, devices and pipes directly."""
+    from ..atomic import atomic_write_text
+
+    for path, text in outputs:
+        if path in (STDOUT, "/dev/stdout"):
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        else:
+            atomic_write_text(path, text)
 
 
 def write_output(path: str, text: str) -> None:
-    from ..atomic import atomic_write_text
-
-    if path == "-":
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    else:
-        atomic_write_text(path, text)
+    """Write one output; see :func:`write_outputs`."""
+    write_outputs([(path, text)])

@@ -7,11 +7,13 @@ import logging
 from pathlib import Path
 
 from ..errors import DiarizeError
-from .common import EXIT_OK, add_verbosity, check_writable, write_output
+from ..input_file import check_input_file
+from ..threads import resolve_threads
+from .common import STDOUT, EXIT_OK, ArgumentParser, add_verbosity, check_outputs, positive_int, warn_all, write_outputs
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = ArgumentParser(
         prog="diarize",
         description="Who spoke when: speaker diarization of a recording, optionally merged into its transcript.",
         epilog="Other commands: 'diarize merge RTTM TRANSCRIPT --out OUT', 'diarize verify A B', "
@@ -41,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     tuning.add_argument("--vad-aggressiveness", type=int, choices=(0, 1, 2, 3), default=None,
                         help="webrtcvad mode, 0 (keeps most) to 3 (strictest); webrtcvad segmentation only")
     tuning.add_argument("--model-dir", help="folder of downloaded models (default: per-user cache, or $DIARIZE_MODEL_DIR)")
-    tuning.add_argument("--threads", type=int, help="ONNX Runtime threads (default: number of cores)")
+    tuning.add_argument("--threads", type=positive_int, help="ONNX Runtime threads (default: $DIARIZE_THREADS, else the number of cores)")
     merging = parser.add_argument_group("transcripts")
     merging.add_argument("--transcript", metavar="PATH",
                          help="ASR transcript (Whisper JSON, SRT, WebVTT) to label with speakers; --out then gets the merged transcript")
@@ -62,37 +64,29 @@ def run(arguments: argparse.Namespace) -> int:
     if batch_mode.is_batch(arguments):
         return batch_mode.run(arguments)
     arguments.input = arguments.input[0]  # one recording: the behaviour of a single-input command
-    from ..formats import format_for_path, render_annotation
+    # every option, input and output is checked before the audio is decoded and the models load
+    check_input_file(arguments.input)
+    resolve_threads(arguments.threads)
+    output_format, transcript = _output_format(arguments)
+    inputs = [("input", arguments.input)] + ([("--transcript", arguments.transcript)] if arguments.transcript else [])
+    outputs = [("--out", arguments.out)] + ([("--rttm", arguments.rttm)] if arguments.rttm else [])
+    check_outputs(outputs, inputs)
+    from ..audio import load_audio
+    from ..cluster import SpeakerBounds
+    from ..formats import render_annotation
     from ..pipeline import DEFAULT_SEGMENTATION, Diarizer, VadOptions
     from ..progress import no_progress, stderr_progress
 
-    vad = VadOptions() if arguments.vad_aggressiveness is None else VadOptions(aggressiveness=arguments.vad_aggressiveness)
-    transcript_format = None
-    if arguments.transcript:
-        from ..transcript import read_transcript, transcript_format_for
-
-        transcript = read_transcript(arguments.transcript)  # fail early, before the long work
-        transcript_format = arguments.format or (
-            transcript_format_for(arguments.out) if arguments.out != "-" else transcript_format_for(arguments.transcript)
-        )
-    else:
-        if arguments.format == "txt":
-            raise DiarizeError("--format txt needs --transcript; speaker turns alone are written as rttm, srt, vtt or json")
-        output_format = format_for_path(arguments.out, arguments.format)
-    check_writable(arguments.out)
-    if arguments.rttm:
-        check_writable(arguments.rttm)
-    from ..audio import load_audio
-    from ..cluster import SpeakerBounds
-
-    # bad options and bad input fail before the models load
+    segmentation = arguments.segmentation or DEFAULT_SEGMENTATION
+    if arguments.vad_aggressiveness is not None and segmentation != "webrtcvad":
+        raise DiarizeError(f"--vad-aggressiveness tunes webrtcvad; it needs --segmentation webrtcvad, not {segmentation}")
     SpeakerBounds.from_options(arguments.num_speakers, arguments.min_speakers, arguments.max_speakers)
     waveform = load_audio(arguments.input)
     diarizer = Diarizer(
         embedder=arguments.embedder,
-        segmentation=arguments.segmentation or DEFAULT_SEGMENTATION,
+        segmentation=segmentation,
         threshold=arguments.threshold,
-        vad=vad,
+        vad=VadOptions() if arguments.vad_aggressiveness is None else VadOptions(aggressiveness=arguments.vad_aggressiveness),
         overlap_threshold=arguments.overlap_threshold,
         model_dir=arguments.model_dir,
         threads=arguments.threads,
@@ -106,13 +100,38 @@ def run(arguments: argparse.Namespace) -> int:
         max_speakers=arguments.max_speakers,
     )
     logging.getLogger("diarize").info("%d speakers, %d turns", len(annotation.labels()), len(annotation))
+    rendered = []  # every output is rendered before the first one is written
     if arguments.rttm:
-        write_output(arguments.rttm, render_annotation(annotation, "rttm"))
-    if arguments.transcript:
+        rendered.append((arguments.rttm, render_annotation(annotation, "rttm")))
+    if transcript is not None:
         from ..transcript import merge, write_transcript
 
         merged = merge(annotation, transcript, split_segments=not arguments.keep_segments)
-        write_output(arguments.out, write_transcript(merged, transcript_format))
+        warn_all(merged.warnings)
+        rendered.append((arguments.out, write_transcript(merged, output_format)))
     else:
-        write_output(arguments.out, render_annotation(annotation, output_format))
+        rendered.append((arguments.out, render_annotation(annotation, output_format)))
+    write_outputs(rendered)
     return EXIT_OK
+
+
+def _output_format(arguments: argparse.Namespace):
+    """The format of ``--out`` and the transcript read (``None`` without ``--transcript``)."""
+    if not arguments.transcript:
+        from ..formats import format_for_path
+
+        if arguments.format == "txt":
+            raise DiarizeError("--format txt needs --transcript; speaker turns alone are written as rttm, srt, vtt or json")
+        return format_for_path(arguments.out, arguments.format), None
+    from ..transcript import TRANSCRIPT_FORMATS, read_transcript, transcript_format_for
+
+    output_format = arguments.format or (
+        transcript_format_for(arguments.out) if arguments.out != STDOUT else transcript_format_for(arguments.transcript)
+    )
+    if output_format not in TRANSCRIPT_FORMATS:
+        raise DiarizeError(
+            f"with --transcript, --out receives the labelled transcript: use --format {', '.join(TRANSCRIPT_FORMATS)} "
+            "(speaker turns go to --rttm)"
+        )
+    check_input_file(arguments.transcript, what="transcript")
+    return output_format, read_transcript(arguments.transcript)

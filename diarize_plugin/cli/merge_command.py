@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 
 from ..errors import DiarizeError
-from .common import EXIT_OK, add_verbosity, check_writable, write_output
+from ..input_file import check_input_file
+from .common import EXIT_OK, STDOUT, ArgumentParser, add_verbosity, check_outputs, warn_all, write_outputs
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = ArgumentParser(
         prog="diarize merge",
         description="Attach the speakers of an RTTM file to an ASR transcript (no audio needed).",
     )
@@ -27,8 +28,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run(arguments: argparse.Namespace) -> int:
     from ..formats import read_rttm
-    from ..transcript import merge, read_transcript, transcript_format_for, write_transcript
+    from ..transcript import (
+        TRANSCRIPT_FORMATS, merge, read_transcript, require_shared_time, transcript_format_for, write_transcript,
+    )
 
+    check_input_file(arguments.rttm, what="RTTM file")
+    check_input_file(arguments.transcript, what="transcript")
+    fmt = arguments.format or (
+        transcript_format_for(arguments.out) if arguments.out != STDOUT else transcript_format_for(arguments.transcript)
+    )
+    if fmt not in TRANSCRIPT_FORMATS:
+        raise DiarizeError(f"cannot write a transcript as {fmt!r}; use --format {', '.join(TRANSCRIPT_FORMATS)}")
+    check_outputs([("--out", arguments.out)], [("RTTM", arguments.rttm), ("transcript", arguments.transcript)])
     annotations = read_rttm(arguments.rttm)
     if arguments.file_id:
         if arguments.file_id not in annotations:
@@ -41,10 +52,8 @@ def run(arguments: argparse.Namespace) -> int:
 
         annotation = next(iter(annotations.values()), Annotation())
     transcript = read_transcript(arguments.transcript)
-    fmt = arguments.format or (
-        transcript_format_for(arguments.out) if arguments.out != "-" else transcript_format_for(arguments.transcript)
-    )
-    check_writable(arguments.out)
+    require_shared_time(annotation, transcript, rttm=arguments.rttm, transcript_name=arguments.transcript)
     merged = merge(annotation, transcript, split_segments=not arguments.keep_segments)
-    write_output(arguments.out, write_transcript(merged, fmt))
+    warn_all(merged.warnings)
+    write_outputs([(arguments.out, write_transcript(merged, fmt))])
     return EXIT_OK

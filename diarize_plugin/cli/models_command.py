@@ -6,11 +6,11 @@ import argparse
 import json
 from pathlib import Path
 
-from .common import EXIT_OK, add_verbosity
+from .common import ArgumentParser, EXIT_OK, add_verbosity
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="diarize models", description="List or download speaker-embedding models.")
+    parser = ArgumentParser(prog="diarize models", description="List or download speaker-embedding models.")
     actions = parser.add_subparsers(dest="action", required=True, metavar="{list,download}")
     listing = actions.add_parser("list", help="bundled and installed models, with paths, sizes and licences")
     listing.add_argument("--model-dir", help="folder of downloaded models")
@@ -40,7 +40,7 @@ def run(arguments: argparse.Namespace) -> int:
     print(f"{'name':<17} {'state':<13} {'size':>8}  {'licence':<12} path")
     for model in models:
         size = f"{model.size_bytes / 1e6:.1f} MB" if model.installed else "-"
-        state = model.kind if model.installed else "not installed"
+        state = "bundled" if model.kind == "bundled" else ("installed" if model.installed else "not installed")
         licence = model.licence.split(" ")[0]
         print(f"{model.name:<17} {state:<13} {size:>8}  {licence:<12} {model.path}")
     missing = [model.name for model in models if not model.installed]

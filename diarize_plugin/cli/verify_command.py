@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 
-from .common import EXIT_OK, EXIT_UNMATCH, add_verbosity
+from .common import ArgumentParser, EXIT_OK, EXIT_UNMATCH, add_verbosity
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = ArgumentParser(
         prog="diarize verify",
         description="Are two recordings the same speaker? Prints the cosine similarity and match/unmatch. "
         "Exit code 0: match, 1: unmatch, 2: error.",
@@ -28,6 +28,10 @@ def build_parser() -> argparse.ArgumentParser:
 def run(arguments: argparse.Namespace) -> int:
     from dataclasses import asdict
 
+    from ..input_file import check_input_file
+
+    for path in (arguments.first, arguments.second):  # before any model loads
+        check_input_file(path)
     from ..verification import format_verification, verify
 
     result = verify(arguments.first, arguments.second, embedder=arguments.embedder,

@@ -55,8 +55,8 @@ _TIMEOUT_S = 60.0
 class ModelInfo:
     """One model the plugin knows about.
 
-    ``kind``: ``"bundled"`` (in the package) or ``"installed"`` (downloaded into the model
-    folder). ``path``: the ONNX file (where it is or would be). ``size_bytes``: bytes on disk of
+    ``kind``: ``"bundled"`` (in the package) or ``"download"`` (downloaded on request into
+    the model folder; ``installed`` says whether it is there). ``path``: the ONNX file (where it is or would be). ``size_bytes``: bytes on disk of
     all its files, 0 when not installed.
     """
 
@@ -100,9 +100,13 @@ def autospeech_paths(model_dir: str | os.PathLike[str] | None = None) -> tuple[P
 
     Raises :class:`DiarizeError` with the install command when any of the three is missing.
     """
-    targets = _autospeech_targets(_resolve_dir(model_dir))
+    folder = _resolve_dir(model_dir)
+    targets = _autospeech_targets(folder)
     if not all(path.is_file() for path in targets.values()):
-        raise DiarizeError("AutoSpeech is not installed; run `diarize models download autospeech`")
+        option = f" --model-dir {model_dir}" if model_dir is not None and str(model_dir) != "" else ""
+        raise DiarizeError(
+            f"AutoSpeech is not installed in {folder}; run `diarize models download autospeech{option}`"
+        )
     return targets["onnx"], targets["mean"], targets["std"]
 
 
@@ -244,7 +248,7 @@ def list_models(model_dir: str | os.PathLike[str] | None = None) -> list[ModelIn
         ),
         ModelInfo(
             "autospeech",
-            "installed",
+            "download",
             autospeech["onnx"],
             _size_bytes(list(autospeech.values())) if autospeech_installed else 0,
             AUTOSPEECH_LICENCE,

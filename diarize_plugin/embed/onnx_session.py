@@ -8,14 +8,9 @@ from pathlib import Path
 import onnxruntime as ort
 
 from ..errors import DiarizeError
+from ..threads import default_threads, resolve_threads
 
-
-def default_threads() -> int:
-    """Intra-op threads for ONNX Runtime: ``DIARIZE_THREADS`` or the machine's cores (max 8)."""
-    configured = os.environ.get("DIARIZE_THREADS")
-    if configured and configured.isdigit() and int(configured) > 0:
-        return int(configured)
-    return max(1, min(8, os.cpu_count() or 1))
+__all__ = ["default_threads", "open_session"]
 
 
 def open_session(model_path: str | os.PathLike[str], threads: int | None = None) -> ort.InferenceSession:
@@ -28,7 +23,7 @@ def open_session(model_path: str | os.PathLike[str], threads: int | None = None)
     if not path.is_file():
         raise DiarizeError(f"model file {path} does not exist; check the path or reinstall the model")
     options = ort.SessionOptions()
-    options.intra_op_num_threads = threads or default_threads()
+    options.intra_op_num_threads = resolve_threads(threads)
     options.inter_op_num_threads = 1
     options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
     options.log_severity_level = 3

@@ -28,6 +28,11 @@ def format_for_path(path: str | os.PathLike[str], explicit: str | None = None) -
     for name, suffixes in FORMATS.items():
         if suffix in suffixes:
             return name
+    if suffix == ".txt":
+        raise DiarizeError(
+            f"{Path(path).name}: plain text (.txt) labels a transcript; add --transcript, or write speaker "
+            "turns as .rttm, .srt, .vtt or .json"
+        )
     raise DiarizeError(
         f"cannot tell the output format from {Path(path).name!r}; use an extension "
         f"(.rttm, .srt, .vtt, .json) or --format"

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 
 from pyannote.core import Annotation, Segment
 
 from ..errors import DiarizeError
+
+#: line types of the NIST RTTM format (Rich Transcription 2009 evaluation plan, appendix A);
+#: only SPEAKER lines are read, the others are skipped
+RTTM_TYPES = frozenset({
+    "SEGMENT", "NOSCORE", "NO_RT_METADATA", "NO-RT-METADATA", "LEXEME", "NON-LEX", "NON-SPEECH",
+    "FILLER", "EDIT", "FRAGMENT", "IP", "CB", "A/P", "SU", "SPEAKER", "SPKR-INFO",
+})
 
 
 def annotation_to_rttm(annotation: Annotation, uri: str | None = None) -> str:
@@ -25,9 +33,10 @@ def annotation_to_rttm(annotation: Annotation, uri: str | None = None) -> str:
 
 
 def read_rttm(path: str | os.PathLike[str]) -> dict[str, Annotation]:
-    """Annotations by file id from an RTTM file (``SPEAKER`` lines; other types are skipped).
+    """Annotations by file id from an RTTM file (``SPEAKER`` lines; other RTTM types are skipped).
 
-    Raises :class:`DiarizeError` naming the line at fault when a line is malformed.
+    Raises :class:`DiarizeError` naming the line at fault when a line is malformed or is no
+    RTTM line at all, or when a time is not a finite number.
     """
     source = Path(path)
     try:
@@ -37,7 +46,14 @@ def read_rttm(path: str | os.PathLike[str]) -> dict[str, Annotation]:
     annotations: dict[str, Annotation] = {}
     for number, line in enumerate(text.splitlines(), start=1):
         fields = line.split()
-        if not fields or fields[0].startswith(("#", ";")) or fields[0] != "SPEAKER":
+        if not fields or fields[0].startswith(("#", ";")):
+            continue
+        if fields[0] not in RTTM_TYPES:
+            raise DiarizeError(
+                f"{source}, line {number}: {fields[0][:40]!r} is not an RTTM line type; give an RTTM file "
+                "(SPEAKER file 1 start duration <NA> <NA> speaker <NA> <NA>)"
+            )
+        if fields[0] != "SPEAKER":
             continue
         try:
             file_id, start_s, duration_s, label = fields[1], float(fields[3]), float(fields[4]), fields[7]
@@ -46,6 +62,8 @@ def read_rttm(path: str | os.PathLike[str]) -> dict[str, Annotation]:
                 f"{source}, line {number}: not an RTTM SPEAKER line "
                 "(expected: SPEAKER file 1 start duration <NA> <NA> speaker <NA> <NA>)"
             ) from None
+        if not (math.isfinite(start_s) and math.isfinite(duration_s)):
+            raise DiarizeError(f"{source}, line {number}: start and duration must be numbers of seconds")
         if duration_s < 0:
             raise DiarizeError(f"{source}, line {number}: negative duration {duration_s}")
         annotation = annotations.setdefault(file_id, Annotation(uri=file_id))

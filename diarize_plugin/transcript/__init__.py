@@ -9,7 +9,7 @@ Read a transcript, :func:`merge` a diarization ``Annotation`` into it, write it 
 
 from __future__ import annotations
 
-from .assign import DEFAULT_TOLERANCE_S, merge
+from .assign import DEFAULT_TOLERANCE_S, merge, require_shared_time
 from .files import (
     TRANSCRIPT_FORMATS,
     parse_transcript,
@@ -28,6 +28,7 @@ __all__ = [
     "merge",
     "parse_transcript",
     "read_transcript",
+    "require_shared_time",
     "transcript_format_for",
     "write_transcript",
 ]

@@ -82,6 +82,28 @@ def merge(
     return replace(transcript, segments=tuple(segments), warnings=transcript.warnings + warnings)
 
 
+def require_shared_time(annotation: Annotation, transcript: Transcript, *, rttm: str, transcript_name: str) -> None:
+    """Raise :class:`DiarizeError` when ``annotation`` and ``transcript`` share no time.
+
+    Turns that never meet a segment (an empty RTTM, or one for another recording) would leave
+    every word without a speaker. ``rttm`` and ``transcript_name`` name the files in the message.
+    A transcript without segments shares nothing to label and passes.
+    """
+    if not transcript.segments:
+        return
+    turns = annotation.get_timeline().support()
+    spans = [(min(s.start_s, s.end_s), max(s.start_s, s.end_s)) for s in transcript.segments]
+    for turn in turns:
+        if any(start_s < turn.end and turn.start < end_s for start_s, end_s in spans):
+            return
+    first_s, last_s = min(start for start, _ in spans), max(end for _, end in spans)
+    held = f"its speaker turns span {turns.extent().start:.1f}-{turns.extent().end:.1f} s" if turns else "it has no speaker turns"
+    raise DiarizeError(
+        f"{rttm} shares no time with {transcript_name} ({held}, the transcript {first_s:.1f}-{last_s:.1f} s); "
+        "give the RTTM of the same recording"
+    )
+
+
 def _timed(segment: Segment) -> tuple[_TimedSegment, int]:
     """Forward intervals for the segment and its words (untimed words interpolated), and how
     many intervals had to be turned around."""

@@ -17,6 +17,8 @@ from .model import Segment, Transcript
 _TIME = r"(?:(\d+):)?(\d{1,2}):(\d{1,2})[,.](\d{1,3})"
 _TIMING_LINE = re.compile(rf"^\s*{_TIME}\s*-->\s*{_TIME}(.*)$")
 _CUE_NUMBER = re.compile(r"^\s*\d+\s*$")
+#: a line that begins like a timing line; at the start of a cue it must be one
+_STARTS_WITH_TIME = re.compile(r"^\s*(?:\d+:)?\d{1,2}:\d{1,2}[,.]\d")
 _SRT_SPEAKER_PREFIX = re.compile(r"^(SPEAKER_\d+): ")
 _VOICE_OPEN = re.compile(r"<v(?:\.[^\s>]*)?(?:[ \t]+([^>]*))?>")
 _VOICE_CLOSE = re.compile(r"</v\s*>")
@@ -26,13 +28,27 @@ _VTT_TAG_START = re.compile(r"<(?!/?(?:c|i|b|u|ruby|rt|lang|v)[\s.>]|\d)")
 _VTT_BARE_AMPERSAND = re.compile(r"&(?!(?:[A-Za-z]+|#\d+|#[xX][0-9A-Fa-f]+);)")
 
 
-def _timing(match: re.Match[str]) -> tuple[float, float, str]:
+def _timing(match: re.Match[str], source: str, line_number: int) -> tuple[float, float, str]:
+    """Start, end (seconds) and settings of a timing line; raises :class:`DiarizeError` naming
+    the line when a time is out of range (``00:99:08,436``) or the cue ends before it starts."""
     groups = match.groups()
-    return _seconds(groups[0:4]), _seconds(groups[4:8]), groups[8].strip()
+    start_s = _seconds(groups[0:4], source, line_number)
+    end_s = _seconds(groups[4:8], source, line_number)
+    if end_s < start_s:
+        raise DiarizeError(
+            f"cannot read transcript {source} line {line_number}: the cue ends ({end_s:.3f} s) before "
+            f"it starts ({start_s:.3f} s); fix its times"
+        )
+    return start_s, end_s, groups[8].strip()
 
 
-def _seconds(parts: tuple[str | None, ...]) -> float:
+def _seconds(parts: tuple[str | None, ...], source: str, line_number: int) -> float:
     hours, minutes, seconds, fraction = parts
+    if int(minutes) > 59 or int(seconds) > 59:
+        raise DiarizeError(
+            f"cannot read transcript {source} line {line_number}: {hours or '00'}:{minutes}:{seconds} is not a time "
+            "(minutes and seconds go from 00 to 59)"
+        )
     return (
         int(hours or 0) * 3600.0
         + int(minutes) * 60.0
@@ -57,7 +73,7 @@ def parse_srt(text: str, source: str) -> Transcript:
         match = _TIMING_LINE.match(line)
         previous = lines[index - 1] if index > 0 else ""
         opens_block = not previous.strip() or _CUE_NUMBER.match(previous)
-        if match is None and "-->" in line and opens_block:
+        if match is None and opens_block and ("-->" in line or _STARTS_WITH_TIME.match(line)):
             raise DiarizeError(
                 f"cannot read transcript {source} line {index + 1}: {line.strip()!r} is not a "
                 "timing line like '00:00:01,000 --> 00:00:02,500'"
@@ -77,7 +93,7 @@ def parse_srt(text: str, source: str) -> Transcript:
             if cues:
                 # The number was read as the last text line of the cue before.
                 cues[-1]["lines"].pop()
-        start_s, end_s, settings = _timing(match)
+        start_s, end_s, settings = _timing(match, source, index + 1)
         cues.append(
             {"start": start_s, "end": end_s, "settings": settings, "id": cue_id, "lines": []}
         )
@@ -162,6 +178,11 @@ def _vtt_segment(block: list[str], first_number: int, source: str) -> Segment:
     cue_id = None
     timing_index = 0
     if "-->" not in block[0]:
+        if _STARTS_WITH_TIME.match(block[0]):
+            raise DiarizeError(
+                f"cannot read transcript {source} line {first_number}: {block[0].strip()!r} is not a "
+                "timing line like '00:00:01.000 --> 00:00:02.500'"
+            )
         cue_id, timing_index = block[0], 1
     match = _TIMING_LINE.match(block[timing_index]) if timing_index < len(block) else None
     if match is None:
@@ -170,7 +191,7 @@ def _vtt_segment(block: list[str], first_number: int, source: str) -> Segment:
             f"cannot read transcript {source} line {first_number + timing_index}: expected cue "
             f"timings like '00:00:01.000 --> 00:00:02.500', found {found.strip()!r}"
         )
-    start_s, end_s, settings = _timing(match)
+    start_s, end_s, settings = _timing(match, source, first_number + timing_index)
     payload = "\n".join(block[timing_index + 1:])
     voice = _VOICE_OPEN.search(payload)
     speaker = (voice.group(1) or "").strip() or None if voice is not None else None

@@ -112,6 +112,11 @@ def _parse_word(item: Any, source: str, path: str) -> Word:
 
 def _required_time(item: dict, key: str, source: str, path: str) -> float:
     value = _optional_time(item, key, source, path)
+    if value is None and item.get(key) is not None:
+        raise DiarizeError(
+            f"cannot read transcript {source}: {path}.{key} is {item[key]!r}, not a time; every "
+            "segment needs a finite 'start' and 'end' in seconds"
+        )
     if value is None:
         raise DiarizeError(
             f"cannot read transcript {source}: {path}.{key} is missing; every segment needs "

@@ -1,0 +1,51 @@
+"""``diarize --help``, ``--version`` and a mistyped path answer without loading numpy, ONNX
+Runtime or scikit-learn (which take seconds to import on a small machine)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+HEAVY_MODULES = ("numpy", "onnxruntime", "sklearn", "scipy", "pyannote.core", "soundfile", "soxr")
+
+
+def modules_loaded_by(code: str) -> dict[str, bool]:
+    """Which of :data:`HEAVY_MODULES` a fresh interpreter has imported after running ``code``."""
+    probe = f"{code}\nimport json, sys\nprint(json.dumps({{m: m in sys.modules for m in {HEAVY_MODULES!r}}}))"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_importing_the_package_loads_no_heavy_module() -> None:
+    assert not any(modules_loaded_by("import diarize_plugin, diarize_plugin.cli").values())
+
+
+def test_every_command_line_parser_builds_without_heavy_modules() -> None:
+    code = (
+        "from diarize_plugin.cli import COMMANDS\n"
+        "import importlib\n"
+        "for name in COMMANDS.values():\n"
+        "    importlib.import_module('diarize_plugin.cli.' + name).build_parser()"
+    )
+    assert not any(modules_loaded_by(code).values())
+
+
+def test_missing_input_is_reported_without_heavy_modules(tmp_path: Path) -> None:
+    code = (
+        "from diarize_plugin.cli import main\n"
+        f"assert main([{str(tmp_path / 'absent.wav')!r}, '--out', {str(tmp_path / 'o.rttm')!r}]) == 2"
+    )
+    assert not any(modules_loaded_by(code).values())
+
+
+def test_public_names_load_on_use() -> None:
+    import diarize_plugin
+    from diarize_plugin.pipeline import Diarizer
+    from diarize_plugin.transcript import merge
+
+    assert diarize_plugin.Diarizer is Diarizer and diarize_plugin.merge is merge
+    assert set(diarize_plugin.__all__) <= set(dir(diarize_plugin))
+    assert all(callable(getattr(diarize_plugin, name)) for name in diarize_plugin.__all__ if name != "__version__")
