@@ -47,7 +47,8 @@ class DiarizationSettings:
             raise DiarizeError(f"threads must be at least 1, not {self.threads} (--threads)")
         if self.vad_aggressiveness is not None and self.vad_aggressiveness not in (0, 1, 2, 3):
             raise DiarizeError(f"vad_aggressiveness is 0-3, not {self.vad_aggressiveness} (--vad-aggressiveness)")
-        check_options(self.segmentation, self.threshold, self.overlap_threshold)
+        vad = VadOptions() if self.vad_aggressiveness is None else VadOptions(aggressiveness=self.vad_aggressiveness)
+        check_options(self.segmentation, self.threshold, self.overlap_threshold, vad=vad, threads=self.threads)
         SpeakerBounds.from_options(self.num_speakers, self.min_speakers, self.max_speakers)
 
     def output_options(self) -> dict[str, Any]:
