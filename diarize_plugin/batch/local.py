@@ -8,10 +8,13 @@ which writes them, in the order they finish.
 from __future__ import annotations
 
 import multiprocessing
+import signal
+import threading
 from collections import Counter
 from collections.abc import Generator, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 
 from .inputs import BatchInput
 from .settings import DiarizationSettings
@@ -62,8 +65,10 @@ def _run_pool(
         initializer=preload,
         initargs=(settings, threads),
     )
+    finished = False
     try:
-        futures = {pool.submit(diarize_file, str(item.path), settings, threads): item for item in inputs}
+        with _children_ignore_interrupts():  # the pool starts its processes as tasks are submitted
+            futures = {pool.submit(diarize_file, str(item.path), settings, threads): item for item in inputs}
         remaining = set(futures)
         while remaining:
             done, remaining = wait(remaining, return_when=FIRST_COMPLETED)
@@ -72,5 +77,30 @@ def _run_pool(
                     yield futures[future], future.result()
                 except BrokenProcessPool:
                     yield futures[future], None
+        finished = True
     finally:
+        if not finished:  # interrupted: stop the recordings in progress rather than wait for them
+            _terminate_workers(pool)
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+@contextmanager
+def _children_ignore_interrupts() -> Iterator[None]:
+    """Processes started meanwhile ignore Ctrl-C (SIGINT): this process stops them, quietly."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _terminate_workers(pool: ProcessPoolExecutor) -> None:
+    terminate = getattr(pool, "terminate_workers", None)  # Python 3.14+
+    if terminate is not None:
+        terminate()
+        return
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.terminate()
