@@ -86,6 +86,9 @@ def diarize_on_worker(path: str, settings: DiarizationSettings) -> FileResult:
             error=f"worker {worker.address} cannot see {path}: workers read the inputs by path, "
             "so they need the same files at the same paths (a shared folder)",
         )
-    threads = threads_per_task(settings.threads, worker.state.nthreads)
+    try:
+        threads = threads_per_task(settings.threads, worker.state.nthreads)
+    except DiarizeError as error:  # this worker's $DIARIZE_THREADS
+        return FileResult(None, error=f"worker {worker.address}: {error}")
     return diarize_file(path, settings, threads)
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DiarizeError
+from ..threads import MAX_DEFAULT_THREADS, THREADS_ENV, default_threads
 from .settings import DiarizationSettings
 
 _lock = threading.Lock()
@@ -48,13 +49,13 @@ def threads_per_task(explicit: int | None, parallel_tasks: int) -> int:
 
     ``explicit`` (``--threads``) wins, then ``$DIARIZE_THREADS``, else the cores shared out
     evenly (at most 8 each, at least 1): ``--jobs 4`` on 16 cores gives 4 threads per worker.
+    Raises :class:`DiarizeError` when ``$DIARIZE_THREADS`` is not a number of threads.
     """
     if explicit:
         return explicit
-    configured = os.environ.get("DIARIZE_THREADS", "")
-    if configured.isdigit() and int(configured) > 0:
-        return int(configured)
-    return max(1, min(8, (os.cpu_count() or 1) // max(1, parallel_tasks)))
+    if os.environ.get(THREADS_ENV, "").strip():
+        return default_threads()
+    return max(1, min(MAX_DEFAULT_THREADS, (os.cpu_count() or 1) // max(1, parallel_tasks)))
 
 
 def preload(settings: DiarizationSettings, threads: int) -> None:
