@@ -166,6 +166,6 @@ def test_unknown_explicit_format_is_rejected() -> None:
         format_for_path("out.rttm", "xml")
 
 
-def test_every_format_renders() -> None:
-    for fmt in FORMATS:
+def test_every_text_format_renders() -> None:
+    for fmt in set(FORMATS) - {"html"}:
         assert isinstance(render_annotation(meeting(), fmt), str)

@@ -23,8 +23,11 @@ def build_parser() -> argparse.ArgumentParser:
                         help="audio or video file (WAV, FLAC, MP3, OGG, M4A, MP4, MKV, WEBM, ...); "
                         "with --out-dir, several files and folders")
     parser.add_argument("-o", "--out", default="-", help="output file; '-' (default) writes to stdout")
-    parser.add_argument("--format", choices=("rttm", "srt", "vtt", "json", "txt"),
-                        help="output format (default: from the extension of --out; RTTM on stdout)")
+    parser.add_argument("--format", choices=("rttm", "srt", "vtt", "json", "txt", "textgrid", "eaf", "audacity"),
+                        help="output format (default: from the extension of --out: .rttm .srt .vtt .json .txt"
+                        " .TextGrid .eaf; RTTM on stdout); audacity: a label track")
+    parser.add_argument("--exclusive", action="store_true",
+                        help="at most one speaker at any time (in overlap, the speaker of the longer turn), in every output")
     count = parser.add_argument_group("number of speakers (default: found automatically)")
     count.add_argument("--num-speakers", type=int, metavar="N", help="exactly N speakers")
     count.add_argument("--min-speakers", type=int, metavar="A", help="at least A speakers")
@@ -71,9 +74,9 @@ def run(arguments: argparse.Namespace) -> int:
     inputs = [("input", arguments.input)] + ([("--transcript", arguments.transcript)] if arguments.transcript else [])
     outputs = [("--out", arguments.out)] + ([("--rttm", arguments.rttm)] if arguments.rttm else [])
     check_outputs(outputs, inputs)
-    from ..audio import load_audio
+    from ..audio import SAMPLE_RATE, load_audio
     from ..cluster import SpeakerBounds
-    from ..formats import render_annotation
+    from ..formats import DOCUMENT_FORMATS, exclusive, render_annotation
     from ..pipeline import DEFAULT_SEGMENTATION, Diarizer, VadOptions
     from ..progress import no_progress, stderr_progress
 
@@ -100,38 +103,67 @@ def run(arguments: argparse.Namespace) -> int:
         max_speakers=arguments.max_speakers,
     )
     logging.getLogger("diarize").info("%d speakers, %d turns", len(annotation.labels()), len(annotation))
+    if arguments.exclusive:
+        annotation = exclusive(annotation)
     rendered = []  # every output is rendered before the first one is written
     if arguments.rttm:
         rendered.append((arguments.rttm, render_annotation(annotation, "rttm")))
+    merged = None
     if transcript is not None:
         from ..transcript import merge, write_transcript
 
         merged = merge(annotation, transcript, split_segments=not arguments.keep_segments)
         warn_all(merged.warnings)
+    if merged is not None and output_format not in DOCUMENT_FORMATS:
         rendered.append((arguments.out, write_transcript(merged, output_format)))
     else:
-        rendered.append((arguments.out, render_annotation(annotation, output_format)))
+        rendered.append((arguments.out, render_annotation(
+            annotation, output_format, transcript=merged, media_path=arguments.input,
+            duration_s=len(waveform) / SAMPLE_RATE,
+        )))
     write_outputs(rendered)
     return EXIT_OK
 
 
 def _output_format(arguments: argparse.Namespace):
-    """The format of ``--out`` and the transcript read (``None`` without ``--transcript``)."""
-    if not arguments.transcript:
-        from ..formats import format_for_path
+    """The format of ``--out`` and the transcript read (``None`` without ``--transcript``).
 
+    TextGrid, EAF and Audacity labels hold the turns with or without a transcript; the other
+    formats hold either the turns (without ``--transcript``) or the labelled transcript.
+    """
+    from ..formats import DOCUMENT_FORMATS, format_for_path
+
+    document_format = _document_format(arguments.out, arguments.format)
+    if not arguments.transcript:
         if arguments.format == "txt":
-            raise DiarizeError("--format txt needs --transcript; speaker turns alone are written as rttm, srt, vtt or json")
-        return format_for_path(arguments.out, arguments.format), None
+            raise DiarizeError("--format txt needs --transcript; speaker turns alone are written as rttm, srt, vtt, json,"
+                               " textgrid, eaf or audacity")
+        return document_format or format_for_path(arguments.out, arguments.format), None
     from ..transcript import TRANSCRIPT_FORMATS, read_transcript, transcript_format_for
 
-    output_format = arguments.format or (
+    output_format = document_format or arguments.format or (
         transcript_format_for(arguments.out) if arguments.out != STDOUT else transcript_format_for(arguments.transcript)
     )
-    if output_format not in TRANSCRIPT_FORMATS:
+    if output_format not in TRANSCRIPT_FORMATS + DOCUMENT_FORMATS:
         raise DiarizeError(
-            f"with --transcript, --out receives the labelled transcript: use --format {', '.join(TRANSCRIPT_FORMATS)} "
-            "(speaker turns go to --rttm)"
+            f"with --transcript, --out receives the labelled transcript: use --format "
+            f"{', '.join(TRANSCRIPT_FORMATS + DOCUMENT_FORMATS)} (speaker turns go to --rttm)"
         )
     check_input_file(arguments.transcript, what="transcript")
     return output_format, read_transcript(arguments.transcript)
+
+
+def _document_format(out: str, explicit: str | None) -> str | None:
+    """The format of ``--out`` when it is one that holds turns and transcript alike (TextGrid,
+    EAF, Audacity labels), else ``None``."""
+    from ..formats import DOCUMENT_FORMATS, format_for_path
+
+    if explicit:
+        return explicit if explicit in DOCUMENT_FORMATS else None
+    if out == STDOUT or Path(out).suffix.lower() in (".txt", ""):
+        return None
+    try:
+        found = format_for_path(out)
+    except DiarizeError:
+        return None
+    return found if found in DOCUMENT_FORMATS else None

@@ -1,4 +1,9 @@
-"""Writers (and readers) of diarization results: RTTM, SRT, WebVTT, JSON."""
+"""Writers (and readers) of diarization results: RTTM, SRT, WebVTT, JSON, Praat TextGrid, ELAN
+EAF, Audacity labels; :func:`exclusive` turns any result into one speaker at a time.
+
+The HTML report is written by :mod:`diarize_plugin.report` (it needs the audio and the output
+path); its format name and extensions are listed here so that ``--out`` picks it too.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +13,30 @@ from pathlib import Path
 from pyannote.core import Annotation
 
 from ..errors import DiarizeError
+from ..transcript.model import Transcript
+from .audacity import annotation_to_audacity, transcript_to_audacity
+from .eaf import annotation_to_eaf
+from .exclusive import exclusive
 from .json_format import annotation_to_json
 from .rttm import annotation_to_rttm, read_rttm
 from .subtitles import annotation_to_srt, annotation_to_vtt
+from .textgrid import annotation_to_textgrid
 
-#: output formats and the file extensions that select them
-FORMATS = {"rttm": (".rttm",), "srt": (".srt",), "vtt": (".vtt", ".webvtt"), "json": (".json",)}
+#: output formats and the file extensions that select them (Audacity only by name: its
+#: ``.txt`` is also the plain-text transcript's extension)
+FORMATS = {
+    "rttm": (".rttm",),
+    "srt": (".srt",),
+    "vtt": (".vtt", ".webvtt"),
+    "json": (".json",),
+    "textgrid": (".textgrid",),
+    "eaf": (".eaf",),
+    "audacity": (),
+    "html": (".html", ".htm"),
+}
+#: formats that hold the speaker turns and, when given, the merged transcript as well (the
+#: others, with a transcript, give way to the transcript's own formats)
+DOCUMENT_FORMATS = ("textgrid", "eaf", "audacity", "html")
 
 
 def format_for_path(path: str | os.PathLike[str], explicit: str | None = None) -> str:
@@ -35,12 +58,25 @@ def format_for_path(path: str | os.PathLike[str], explicit: str | None = None) -
         )
     raise DiarizeError(
         f"cannot tell the output format from {Path(path).name!r}; use an extension "
-        f"(.rttm, .srt, .vtt, .json) or --format"
+        f"(.rttm, .srt, .vtt, .json, .TextGrid, .eaf, .html) or --format"
     )
 
 
-def render_annotation(annotation: Annotation, fmt: str, uri: str | None = None) -> str:
-    """``annotation`` as text in format ``fmt`` (one of :data:`FORMATS`)."""
+def render_annotation(
+    annotation: Annotation,
+    fmt: str,
+    uri: str | None = None,
+    *,
+    transcript: Transcript | None = None,
+    media_path: str | os.PathLike[str] | None = None,
+    duration_s: float | None = None,
+) -> str:
+    """``annotation`` as text in format ``fmt`` (one of :data:`FORMATS` but ``html``).
+
+    ``transcript`` (merged with :func:`diarize_plugin.merge`) adds a words tier to TextGrid
+    and EAF, and makes Audacity labels of its segments. ``media_path`` links the recording
+    from an EAF file; ``duration_s`` (seconds) makes a TextGrid span the whole recording.
+    """
     if fmt == "rttm":
         return annotation_to_rttm(annotation, uri)
     if fmt == "srt":
@@ -49,7 +85,25 @@ def render_annotation(annotation: Annotation, fmt: str, uri: str | None = None) 
         return annotation_to_vtt(annotation)
     if fmt == "json":
         return annotation_to_json(annotation, uri)
+    if fmt == "textgrid":
+        return annotation_to_textgrid(annotation, transcript, duration_s)
+    if fmt == "eaf":
+        return annotation_to_eaf(annotation, transcript, media_path)
+    if fmt == "audacity":
+        return transcript_to_audacity(transcript) if transcript is not None else annotation_to_audacity(annotation)
+    if fmt == "html":
+        raise DiarizeError("the html report needs the audio and the output path: use diarize_plugin.report.write_report")
     raise DiarizeError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
 
 
-__all__ = ["FORMATS", "format_for_path", "render_annotation", "read_rttm", "annotation_to_rttm"]
+__all__ = [
+    "DOCUMENT_FORMATS",
+    "FORMATS",
+    "annotation_to_eaf",
+    "annotation_to_rttm",
+    "annotation_to_textgrid",
+    "exclusive",
+    "format_for_path",
+    "read_rttm",
+    "render_annotation",
+]

@@ -1,0 +1,43 @@
+"""The timed words of a transcript as non-overlapping intervals, for a words tier.
+
+Annotation tools (Praat, ELAN) want the intervals of one tier in order and apart; recognisers
+sometimes write a word that starts before the previous one ends, or a zero-length word.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..transcript.model import Transcript
+
+
+@dataclass(frozen=True)
+class WordInterval:
+    """One word between ``start_s`` and ``end_s`` (seconds), said by ``speaker`` (or unknown)."""
+
+    start_s: float
+    end_s: float
+    text: str
+    speaker: str | None
+
+
+def word_intervals(transcript: Transcript, precision_s: float = 0.001) -> list[WordInterval]:
+    """Timed words of ``transcript`` in order, each starting no earlier than the previous ends.
+
+    A word that overlaps its predecessor starts where that one ends; a word left shorter than
+    ``precision_s`` seconds (the output format's time step) is dropped, as are untimed words
+    and words without text.
+    """
+    intervals: list[WordInterval] = []
+    previous_end_s = 0.0
+    for word in transcript.words:
+        text = " ".join(word.text.split())
+        if not word.is_timed or not text:
+            continue
+        start_s = max(float(word.start_s), previous_end_s)
+        end_s = float(word.end_s)
+        if end_s - start_s < precision_s:
+            continue
+        intervals.append(WordInterval(start_s, end_s, text, word.speaker))
+        previous_end_s = end_s
+    return intervals

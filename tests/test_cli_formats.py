@@ -1,0 +1,47 @@
+"""``diarize`` writes the annotation-tool formats (TextGrid, EAF, Audacity labels), picked by
+``--out``'s extension or ``--format``, and ``--exclusive`` applies to every output."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile
+
+from conftest import SAMPLE_RATE, speech_like
+from diarize_plugin.cli import main
+from diarize_plugin.formats import read_rttm
+
+
+@pytest.fixture(scope="module")
+def two_voices(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two speech-like voices, the second starting while the first still talks."""
+    waveform = np.zeros(9 * SAMPLE_RATE, dtype=np.float32)
+    waveform[SAMPLE_RATE : 5 * SAMPLE_RATE] += speech_like(4.0, seed=1, pitch_hz=110.0)
+    waveform[4 * SAMPLE_RATE : 8 * SAMPLE_RATE] += speech_like(4.0, seed=2, pitch_hz=220.0)
+    path = tmp_path_factory.mktemp("audio") / "two.wav"
+    soundfile.write(path, waveform, SAMPLE_RATE)
+    return path
+
+
+def test_textgrid_extension_writes_a_textgrid_spanning_the_recording(tmp_path: Path, two_voices: Path) -> None:
+    out = tmp_path / "two.TextGrid"
+    assert main([str(two_voices), "--out", str(out), "-q"]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith('File type = "ooTextFile"') and "xmax = 9\n" in text
+
+
+def test_eaf_extension_and_exclusive_give_turns_that_never_overlap(tmp_path: Path, two_voices: Path) -> None:
+    out, rttm = tmp_path / "two.eaf", tmp_path / "two.rttm"
+    assert main([str(two_voices), "--out", str(out), "--rttm", str(rttm), "--exclusive", "--num-speakers", "2", "-q"]) == 0
+    assert "<ANNOTATION_DOCUMENT" in out.read_text(encoding="utf-8")
+    turns = sorted(read_rttm(rttm)["two"].itertracks())
+    assert len(turns) >= 2
+    assert all(first.end <= second.start + 1e-9 for (first, _), (second, _) in zip(turns, turns[1:]))
+
+
+def test_audacity_format_writes_tab_separated_labels(capsys: pytest.CaptureFixture[str], two_voices: Path) -> None:
+    assert main([str(two_voices), "--format", "audacity", "-q"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines and all(len(line.split("\t")) == 3 for line in lines)
