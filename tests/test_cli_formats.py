@@ -45,3 +45,11 @@ def test_audacity_format_writes_tab_separated_labels(capsys: pytest.CaptureFixtu
     assert main([str(two_voices), "--format", "audacity", "-q"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines and all(len(line.split("\t")) == 3 for line in lines)
+
+
+def test_html_extension_writes_the_report_with_the_audio_embedded(tmp_path: Path, two_voices: Path) -> None:
+    out = tmp_path / "two.html"
+    assert main([str(two_voices), "--out", str(out), "--num-speakers", "2", "-q"]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert 'id="diarize-data"' in page and 'src="data:audio/mpeg;base64,' in page
+    assert "--num-speakers" in page  # the options that produced it

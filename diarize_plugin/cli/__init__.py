@@ -3,6 +3,7 @@
     diarize INPUT [--out OUT] [--format rttm|srt|vtt|json] [--num-speakers N | ...]
     diarize INPUT --transcript T.json --out OUT.srt [--rttm OUT.rttm]
     diarize merge RTTM TRANSCRIPT --out OUT
+    diarize report RTTM AUDIO [--transcript T] --out report.html
     diarize verify A B [--embedder NAME] [--threshold T] [--json]
     diarize models list | diarize models download autospeech
 
@@ -28,6 +29,7 @@ COMMANDS = {
     "merge": "merge_command",
     "verify": "verify_command",
     "models": "models_command",
+    "report": "report_command",
 }
 
 

@@ -16,16 +16,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser = ArgumentParser(
         prog="diarize",
         description="Who spoke when: speaker diarization of a recording, optionally merged into its transcript.",
-        epilog="Other commands: 'diarize merge RTTM TRANSCRIPT --out OUT', 'diarize verify A B', "
+        epilog="Other commands: 'diarize merge RTTM TRANSCRIPT --out OUT', 'diarize report RTTM AUDIO --out R.html',"
+        " 'diarize verify A B', "
         "'diarize models list|download'. Run each with --help.",
     )
     parser.add_argument("input", nargs="+", metavar="INPUT",
                         help="audio or video file (WAV, FLAC, MP3, OGG, M4A, MP4, MKV, WEBM, ...); "
                         "with --out-dir, several files and folders")
     parser.add_argument("-o", "--out", default="-", help="output file; '-' (default) writes to stdout")
-    parser.add_argument("--format", choices=("rttm", "srt", "vtt", "json", "txt", "textgrid", "eaf", "audacity"),
+    parser.add_argument("--format", choices=("rttm", "srt", "vtt", "json", "txt", "textgrid", "eaf", "audacity", "html"),
                         help="output format (default: from the extension of --out: .rttm .srt .vtt .json .txt"
-                        " .TextGrid .eaf; RTTM on stdout); audacity: a label track")
+                        " .TextGrid .eaf .html; RTTM on stdout); audacity: a label track; html: a report to look and listen")
     parser.add_argument("--exclusive", action="store_true",
                         help="at most one speaker at any time (in overlap, the speaker of the longer turn), in every output")
     count = parser.add_argument_group("number of speakers (default: found automatically)")
@@ -71,6 +72,8 @@ def run(arguments: argparse.Namespace) -> int:
     check_input_file(arguments.input)
     resolve_threads(arguments.threads)
     output_format, transcript = _output_format(arguments)
+    if output_format == "html" and arguments.out == STDOUT:
+        raise DiarizeError("the html report links or embeds the audio beside it: give --out FILE.html")
     inputs = [("input", arguments.input)] + ([("--transcript", arguments.transcript)] if arguments.transcript else [])
     outputs = [("--out", arguments.out)] + ([("--rttm", arguments.rttm)] if arguments.rttm else [])
     check_outputs(outputs, inputs)
@@ -116,6 +119,15 @@ def run(arguments: argparse.Namespace) -> int:
         warn_all(merged.warnings)
     if merged is not None and output_format not in DOCUMENT_FORMATS:
         rendered.append((arguments.out, write_transcript(merged, output_format)))
+    elif output_format == "html":
+        from ..report import report_html
+
+        options = {key: value for key, value in vars(arguments).items()
+                   if key not in ("handler", "input", "out", "quiet", "verbose") and value not in (None, False)}
+        rendered.append((arguments.out, report_html(
+            annotation, arguments.input, arguments.out, transcript=merged, options=options,
+            duration_s=len(waveform) / SAMPLE_RATE,
+        )))
     else:
         rendered.append((arguments.out, render_annotation(
             annotation, output_format, transcript=merged, media_path=arguments.input,

@@ -1,0 +1,71 @@
+"""``diarize report RTTM AUDIO``: the HTML report of a diarization already written as RTTM."""
+
+from __future__ import annotations
+
+import argparse
+
+from ..errors import DiarizeError
+from ..input_file import check_input_file
+from .common import EXIT_OK, STDOUT, ArgumentParser, add_verbosity, check_outputs, warn_all, write_outputs
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = ArgumentParser(
+        prog="diarize report",
+        description="Write a self-contained HTML page to look at and listen to a diarization: a timeline with one"
+        " lane per speaker, the audio player, the speaker-labelled transcript, per-speaker statistics.",
+    )
+    parser.add_argument("rttm", help="speaker turns (RTTM, as 'diarize' writes them)")
+    parser.add_argument("audio", help="the recording the turns are of")
+    parser.add_argument("-o", "--out", required=True, help="the report to write (.html)")
+    parser.add_argument("--transcript", metavar="PATH", help="ASR transcript (Whisper JSON, SRT, WebVTT) to show, labelled")
+    parser.add_argument("--file-id", help="which file of a multi-file RTTM to use (default: the only one)")
+    parser.add_argument("--exclusive", action="store_true", help="show at most one speaker at any time")
+    parser.add_argument("--embed-limit-mb", type=float, default=16.0, metavar="MB",
+                        help="embed the audio (MP3, 32 kbit/s: about 14 MB an hour) up to this size, else link it"
+                        " by its path relative to the report (default 16; 0: always link)")
+    add_verbosity(parser)
+    parser.set_defaults(handler=run)
+    return parser
+
+
+def run(arguments: argparse.Namespace) -> int:
+    from ..formats import exclusive, read_rttm
+    from ..report import report_html
+
+    if not arguments.embed_limit_mb >= 0:
+        raise DiarizeError(f"--embed-limit-mb must be 0 or more, got {arguments.embed_limit_mb}")
+    if arguments.out == STDOUT:
+        raise DiarizeError("the html report links or embeds the audio beside it: give --out FILE.html")
+    inputs = [("RTTM", arguments.rttm), ("audio", arguments.audio)]
+    inputs += [("transcript", arguments.transcript)] if arguments.transcript else []
+    for what, path in inputs:
+        check_input_file(path, what=f"{what} file" if what == "RTTM" else what)
+    check_outputs([("--out", arguments.out)], inputs)
+    annotations = read_rttm(arguments.rttm)
+    if arguments.file_id:
+        if arguments.file_id not in annotations:
+            raise DiarizeError(f"{arguments.rttm} has no file id {arguments.file_id!r}; it has: {', '.join(annotations) or 'none'}")
+        annotation = annotations[arguments.file_id]
+    elif len(annotations) > 1:
+        raise DiarizeError(f"{arguments.rttm} holds several files ({', '.join(annotations)}); choose one with --file-id")
+    else:
+        from pyannote.core import Annotation
+
+        annotation = next(iter(annotations.values()), Annotation())
+    if arguments.exclusive:
+        annotation = exclusive(annotation)
+    transcript = None
+    if arguments.transcript:
+        from ..transcript import merge, read_transcript
+
+        transcript = merge(annotation, read_transcript(arguments.transcript))
+        warn_all(transcript.warnings)
+    options = {"rttm": arguments.rttm, "transcript": arguments.transcript, "exclusive": arguments.exclusive or None}
+    page = report_html(
+        annotation, arguments.audio, arguments.out, transcript=transcript,
+        options={key: value for key, value in options.items() if value is not None},
+        embed_limit_bytes=int(arguments.embed_limit_mb * 1024 * 1024),
+    )
+    write_outputs([(arguments.out, page)])
+    return EXIT_OK
