@@ -53,6 +53,18 @@ def test_dev_null_stays_a_character_device(capsys, voice_wav: Path) -> None:
     assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
 
 
+def test_character_device_node_stays_a_device(capsys, voice_wav: Path, tmp_path: Path) -> None:
+    # a private null device: the check can fail without harming the machine's /dev/null
+    device = tmp_path / "null"
+    try:
+        os.mknod(device, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+    except (PermissionError, OSError) as error:
+        pytest.skip(f"cannot create a device node here ({error.strerror})")
+    code, _, err = run(capsys, voice_wav, "--out", device, "--format", "rttm", "-q")
+    assert code == 0, err
+    assert stat.S_ISCHR(os.stat(device).st_mode)
+
+
 def test_dev_stdout_writes_to_standard_output(capsys, voice_wav: Path) -> None:
     code, out, err = run(capsys, voice_wav, "--out", "/dev/stdout", "--format", "rttm", "-q")
     assert code == 0, err
