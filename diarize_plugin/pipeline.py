@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
 import numpy as np
 from pyannote.core import Annotation
 
@@ -21,6 +23,10 @@ from .progress import ProgressFactory, no_progress
 from .threads import resolve_threads
 from .vad import detect_speech
 from .window_diarization import label_speech
+
+if TYPE_CHECKING:
+    from .voices.identification import Gallery
+    from .voices.naming import SpeakerNaming
 
 SEGMENTATION_MODES = ("webrtcvad", "neural")
 DEFAULT_SEGMENTATION = "neural"
@@ -189,6 +195,31 @@ class Diarizer:
         if self._neural is not None:
             return self._neural(waveform, bounds, self.threshold, uri=uri, progress=self.progress)
         return self._run_webrtcvad(waveform, bounds, uri)
+
+    def run_with_voices(
+        self,
+        audio: str | os.PathLike[str] | np.ndarray,
+        gallery: "Gallery",
+        threshold: float | None = None,
+        num_speakers: int | None = None,
+        min_speakers: int | None = None,
+        max_speakers: int | None = None,
+        uri: str | None = None,
+    ) -> "SpeakerNaming":
+        """:meth:`run`, then each speaker named after the enrolled person of ``gallery`` they
+        sound like, one-to-one, where the similarity reaches ``threshold`` (default: the
+        embedder's calibrated ``identification_threshold``); see :mod:`diarize_plugin.voices`.
+        """
+        from .voices.identification import check_threshold
+        from .voices.naming import name_speakers
+
+        chosen = self.embedder.identification_threshold if threshold is None else check_threshold(threshold)
+        if isinstance(audio, np.ndarray):
+            waveform = prepare_waveform(audio, SAMPLE_RATE, origin="waveform")
+        else:
+            waveform, uri = load_audio(audio), uri or Path(audio).stem
+        annotation = self.run(waveform, num_speakers, min_speakers, max_speakers, uri=uri)
+        return name_speakers(annotation, waveform, self.embedder, gallery, chosen)
 
     def _run_webrtcvad(self, waveform: np.ndarray, bounds: SpeakerBounds, uri: str) -> Annotation:
         speech = detect_speech(

@@ -6,6 +6,7 @@
     diarize report RTTM AUDIO [--transcript T] --out report.html
     diarize verify A B [--embedder NAME] [--threshold T] [--json]
     diarize models list | diarize models download autospeech
+    diarize enroll NAME FILE... | diarize identify FILE | diarize speakers list|show|rename|remove|export|import
 
 Each sub-command lives in its own module (``*_command.py``) with ``build_parser()`` and
 ``run(arguments) -> exit code``; :data:`COMMANDS` maps the first word of the command line to
@@ -30,6 +31,9 @@ COMMANDS = {
     "verify": "verify_command",
     "models": "models_command",
     "report": "report_command",
+    "enroll": "enroll_command",
+    "identify": "identify_command",
+    "speakers": "speakers_command",
 }
 
 

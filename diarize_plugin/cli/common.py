@@ -123,3 +123,29 @@ def write_outputs(outputs: Sequence[tuple[str, str]]) -> None:
 def write_output(path: str, text: str) -> None:
     """Write one output; see :func:`write_outputs`."""
     write_outputs([(path, text)])
+
+
+def add_voice_db(parser: argparse.ArgumentParser) -> None:
+    """``--db PATH``: the voice database of the voice commands."""
+    parser.add_argument("--db", metavar="PATH",
+                        help="voice database file (default: $DIARIZE_VOICE_DB, else the per-user data folder)")
+
+
+def parse_time_range(text: str):
+    """``START-END`` in seconds (``12.5-40``) or [h:]mm:ss (``1:05-1:20``) as a ``Segment``."""
+    from pyannote.core import Segment
+
+    def seconds(part: str) -> float:
+        value = 0.0
+        for field in part.strip().split(":"):
+            value = value * 60 + float(field)
+        return value
+
+    try:
+        start_text, end_text = text.split("-", 1)
+        start, end = seconds(start_text), seconds(end_text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not START-END (seconds, or [h:]mm:ss)") from None
+    if not 0 <= start < end:
+        raise argparse.ArgumentTypeError(f"{text!r}: START must be at least 0 and before END")
+    return Segment(start, end)

@@ -18,7 +18,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Who spoke when: speaker diarization of a recording, optionally merged into its transcript.",
         epilog="Other commands: 'diarize merge RTTM TRANSCRIPT --out OUT', 'diarize report RTTM AUDIO --out R.html',"
         " 'diarize verify A B', "
-        "'diarize models list|download'. Run each with --help.",
+        "'diarize models list|download', 'diarize enroll NAME FILE', 'diarize identify FILE', "
+        "'diarize speakers list'. Run each with --help.",
     )
     parser.add_argument("input", nargs="+", metavar="INPUT",
                         help="audio or video file (WAV, FLAC, MP3, OGG, M4A, MP4, MKV, WEBM, ...); "
@@ -48,6 +49,12 @@ def build_parser() -> argparse.ArgumentParser:
                         help="webrtcvad mode, 0 (keeps most) to 3 (strictest); webrtcvad segmentation only")
     tuning.add_argument("--model-dir", help="folder of downloaded models (default: per-user cache, or $DIARIZE_MODEL_DIR)")
     tuning.add_argument("--threads", type=positive_int, help="ONNX Runtime threads (default: $DIARIZE_THREADS, else the number of cores)")
+    voices = parser.add_argument_group("enrolled voices ('diarize enroll')")
+    voices.add_argument("--voices", nargs="?", const="", metavar="DB",
+                        help="name the speakers after the people enrolled in the voice database DB (default:"
+                        " $DIARIZE_VOICE_DB, else the per-user one); the others stay SPEAKER_xx")
+    voices.add_argument("--voices-threshold", type=float, metavar="S",
+                        help="cosine similarity from which a speaker gets an enrolled name (default: calibrated)")
     merging = parser.add_argument_group("transcripts")
     merging.add_argument("--transcript", metavar="PATH",
                          help="ASR transcript (Whisper JSON, SRT, WebVTT) to label with speakers; --out then gets the merged transcript")
@@ -87,6 +94,8 @@ def run(arguments: argparse.Namespace) -> int:
     if arguments.vad_aggressiveness is not None and segmentation != "webrtcvad":
         raise DiarizeError(f"--vad-aggressiveness tunes webrtcvad; it needs --segmentation webrtcvad, not {segmentation}")
     SpeakerBounds.from_options(arguments.num_speakers, arguments.min_speakers, arguments.max_speakers)
+    if arguments.voices_threshold is not None and arguments.voices is None:
+        raise DiarizeError("--voices-threshold needs --voices (name the speakers after enrolled people)")
     waveform = load_audio(arguments.input)
     diarizer = Diarizer(
         embedder=arguments.embedder,
@@ -98,13 +107,18 @@ def run(arguments: argparse.Namespace) -> int:
         threads=arguments.threads,
         progress=no_progress if arguments.quiet else stderr_progress,
     )
-    annotation = diarizer.run(
-        waveform,
-        uri=Path(arguments.input).stem,
-        num_speakers=arguments.num_speakers,
-        min_speakers=arguments.min_speakers,
-        max_speakers=arguments.max_speakers,
-    )
+    count = dict(num_speakers=arguments.num_speakers, min_speakers=arguments.min_speakers,
+                 max_speakers=arguments.max_speakers)
+    similarity = None
+    if arguments.voices is None:
+        annotation = diarizer.run(waveform, uri=Path(arguments.input).stem, **count)
+    else:
+        from ..voices import Gallery
+
+        gallery = Gallery.from_database(arguments.voices or None, diarizer.embedder)
+        naming = diarizer.run_with_voices(waveform, gallery, arguments.voices_threshold,
+                                          uri=Path(arguments.input).stem, **count)
+        annotation, similarity = naming.annotation, naming.similarities()
     logging.getLogger("diarize").info("%d speakers, %d turns", len(annotation.labels()), len(annotation))
     if arguments.exclusive:
         annotation = exclusive(annotation)
@@ -131,7 +145,7 @@ def run(arguments: argparse.Namespace) -> int:
     else:
         rendered.append((arguments.out, render_annotation(
             annotation, output_format, transcript=merged, media_path=arguments.input,
-            duration_s=len(waveform) / SAMPLE_RATE,
+            duration_s=len(waveform) / SAMPLE_RATE, similarity=similarity,
         )))
     write_outputs(rendered)
     return EXIT_OK

@@ -26,6 +26,7 @@ The front end reproduces ailia-models ``audio_processing/auto_speech/auto_speech
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Sequence
 
 import numpy as np
@@ -108,6 +109,7 @@ class AutoSpeechEmbedder(SpeakerEmbedder):
         session: ort.InferenceSession | None = None,
     ) -> None:
         self._session = session if session is not None else open_session(model_path, threads)
+        self.model_files = (Path(model_path), Path(mean_path), Path(std_path))
         model_input = self._session.get_inputs()[0]
         shape = list(model_input.shape)
         if len(shape) != 3 or shape[1] != WINDOW_FRAMES or shape[2] != N_BINS:

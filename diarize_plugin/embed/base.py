@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 from abc import ABC, abstractmethod
+from functools import cached_property
+from pathlib import Path
 from typing import Sequence
 
 import numpy as np
@@ -21,6 +24,28 @@ class SpeakerEmbedder(ABC):
     sample_rate: int = 16_000
     #: cosine similarity at or above which two utterances are "the same speaker"
     default_threshold: float = 0.5
+    #: files whose bytes define the embeddings (weights, normalisation statistics), in order
+    model_files: tuple[Path, ...] = ()
+
+    @cached_property
+    def model_sha256(self) -> str:
+        """sha256 of :attr:`model_files`' bytes, one after the other: which model this is, so
+        that embeddings of different models are never compared (the voice database)."""
+        digest = hashlib.sha256()
+        for path in self.model_files:
+            with open(path, "rb") as stream:
+                for block in iter(lambda: stream.read(1 << 20), b""):
+                    digest.update(block)
+        return digest.hexdigest()
+
+    @property
+    def identification_threshold(self) -> float:
+        """Cosine similarity from which a voice is named after an enrolled person.
+
+        An open-set decision (the person may not be enrolled at all), so it defaults to the
+        sure-match :attr:`merge_threshold`; calibrated models override it.
+        """
+        return self.merge_threshold
 
     @property
     def clustering_threshold(self) -> float:

@@ -69,6 +69,7 @@ class CampPlusEmbedder(SpeakerEmbedder):
         self, model_path: Path | None = None, threads: int | None = None, session: ort.InferenceSession | None = None
     ) -> None:
         self.model_path = Path(model_path) if model_path is not None else BUNDLED_MODEL_PATH
+        self.model_files = (self.model_path,)
         self._session = session if session is not None else open_session(self.model_path, threads)
         self._input_name = self._session.get_inputs()[0].name
         output_size = self._session.get_outputs()[0].shape[-1]

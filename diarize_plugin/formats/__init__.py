@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Mapping
 
 from pyannote.core import Annotation
 
@@ -70,12 +71,15 @@ def render_annotation(
     transcript: Transcript | None = None,
     media_path: str | os.PathLike[str] | None = None,
     duration_s: float | None = None,
+    similarity: Mapping[str, float] | None = None,
 ) -> str:
     """``annotation`` as text in format ``fmt`` (one of :data:`FORMATS` but ``html``).
 
     ``transcript`` (merged with :func:`diarize_plugin.merge`) adds a words tier to TextGrid
     and EAF, and makes Audacity labels of its segments. ``media_path`` links the recording
     from an EAF file; ``duration_s`` (seconds) makes a TextGrid span the whole recording.
+    ``similarity``: each speaker named after an enrolled person and their cosine similarity
+    (``diarize --voices``), carried by JSON.
     """
     if fmt == "rttm":
         return annotation_to_rttm(annotation, uri)
@@ -84,7 +88,7 @@ def render_annotation(
     if fmt == "vtt":
         return annotation_to_vtt(annotation)
     if fmt == "json":
-        return annotation_to_json(annotation, uri)
+        return annotation_to_json(annotation, uri, similarity)
     if fmt == "textgrid":
         return annotation_to_textgrid(annotation, transcript, duration_s)
     if fmt == "eaf":

@@ -1,0 +1,43 @@
+"""``diarize enroll NAME FILE...``: add recordings of one person to the voice database."""
+
+from __future__ import annotations
+
+import argparse
+
+from .common import EXIT_OK, add_verbosity, add_voice_db, parse_time_range
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="diarize enroll",
+        description="Enroll a person: one voiceprint per recording (of them alone, at least 3 s of speech). "
+        "Enrolling more recordings of a known person improves their print. No audio is stored.",
+    )
+    parser.add_argument("name", help="the person's name (quote it if it has spaces)")
+    parser.add_argument("files", nargs="+", metavar="FILE", help="recordings of the person alone")
+    parser.add_argument("--segment", type=parse_time_range, metavar="START-END",
+                        help="use only this part of each file (seconds, or [h:]mm:ss)")
+    parser.add_argument("--note", help="a note stored with the person")
+    parser.add_argument("--embedder", default="campplus", help="campplus (bundled, default), autospeech, or PATH.onnx")
+    parser.add_argument("--model-dir", help="folder of downloaded models")
+    parser.add_argument("--threads", type=int, help="ONNX Runtime threads (default: number of cores)")
+    add_voice_db(parser)
+    add_verbosity(parser)
+    parser.set_defaults(handler=run)
+    return parser
+
+
+def run(arguments: argparse.Namespace) -> int:
+    from ..pipeline import Diarizer
+    from ..voices import VoiceStore, enroll
+
+    diarizer = Diarizer(embedder=arguments.embedder, model_dir=arguments.model_dir, threads=arguments.threads)
+    with VoiceStore.open(arguments.db) as store:
+        person = enroll(store, arguments.name, arguments.files, diarizer, segment=arguments.segment, note=arguments.note)
+        path = store.path
+    added = len(arguments.files)
+    print(
+        f"enrolled {person.name}: {added} recording{'s' * (added != 1)} added, {len(person.voiceprints)} in all, "
+        f"{person.speech_s:.1f} s of speech ({path})"
+    )
+    return EXIT_OK

@@ -1,0 +1,98 @@
+"""The one voice of a recording: its speech, found by diarization, as one embedding.
+
+Enrollment and identification take recordings of one person. The recording (or the part of it
+given by ``segment``) is diarized; it must hold exactly one speaker with enough speech, whose
+speech is embedded in one piece (:meth:`SpeakerEmbedder.embed_utterance`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from pyannote.core import Segment
+
+from ..audio import SAMPLE_RATE, load_audio
+from ..errors import DiarizeError
+from .speaker_speech import solo_speech, speech_samples
+
+#: seconds of speech a recording needs to be enrolled
+MIN_ENROLL_SPEECH_S = 3.0
+#: seconds of speech a recording needs to be identified
+MIN_IDENTIFY_SPEECH_S = 1.0
+#: at most this much speech (seconds, spread over the recording) goes into one embedding
+MAX_SPEECH_S = 120.0
+
+
+@dataclass(frozen=True)
+class Voice:
+    """The voice of one recording: ``embedding`` ``(D,)`` float32, made from ``speech_s``
+    seconds of speech; ``source_name`` and ``source_sha256`` of the file (its whole bytes)."""
+
+    embedding: np.ndarray
+    speech_s: float
+    source_name: str
+    source_sha256: str
+
+
+def recording_voice(
+    audio: str | os.PathLike[str] | np.ndarray,
+    diarizer,
+    min_speech_s: float,
+    segment: Segment | None = None,
+    source_name: str | None = None,
+) -> Voice:
+    """The voice of ``audio`` (a file, or a 16 kHz mono waveform) inside ``segment`` (seconds).
+
+    ``diarizer``: a :class:`diarize_plugin.pipeline.Diarizer`; its embedder makes the
+    embedding. Raises :class:`DiarizeError` when the audio cannot be read, the segment lies
+    outside it, it holds less than ``min_speech_s`` seconds of speech, or more than one speaker.
+    """
+    if isinstance(audio, np.ndarray):
+        waveform, name, sha256 = np.asarray(audio, dtype=np.float32), source_name or "waveform", _array_sha256(audio)
+    else:
+        waveform, name, sha256 = load_audio(audio), source_name or Path(audio).name, file_sha256(audio)
+    waveform = _crop(waveform, segment, name)
+    annotation = diarizer.run(waveform, uri=name)
+    speakers = annotation.labels()
+    speech_s = annotation.get_timeline().support().duration()
+    if speech_s < min_speech_s:
+        raise DiarizeError(
+            f"{name} holds {speech_s:.1f} s of speech; at least {min_speech_s:g} s are needed: "
+            "give a longer recording of the person"
+        )
+    if len(speakers) > 1:
+        raise DiarizeError(
+            f"{name} holds {len(speakers)} speakers; give a recording of the person alone, or the part where "
+            "only they speak with --segment START-END"
+        )
+    speech = solo_speech(annotation, speakers[0])
+    embedding = diarizer.embedder.embed_utterance(speech_samples(waveform, speech, MAX_SPEECH_S))
+    return Voice(np.asarray(embedding, dtype=np.float32), float(min(speech.duration(), MAX_SPEECH_S)), name, sha256)
+
+
+def file_sha256(path: str | os.PathLike[str]) -> str:
+    """sha256 of a file's bytes (hex)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _array_sha256(waveform: np.ndarray) -> str:
+    return hashlib.sha256(np.ascontiguousarray(waveform, dtype="<f4").tobytes()).hexdigest()
+
+
+def _crop(waveform: np.ndarray, segment: Segment | None, name: str) -> np.ndarray:
+    if segment is None:
+        return waveform
+    duration_s = len(waveform) / SAMPLE_RATE
+    if segment.start >= duration_s:
+        raise DiarizeError(
+            f"--segment {segment.start:g}-{segment.end:g} starts after the end of {name} ({duration_s:.1f} s)"
+        )
+    return waveform[int(segment.start * SAMPLE_RATE) : int(min(segment.end, duration_s) * SAMPLE_RATE)]

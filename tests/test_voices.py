@@ -1,0 +1,148 @@
+"""Enroll, identify and name real voices (LibriSpeech), through the command line.
+
+Each person is enrolled from the first seconds of their utterance and recognised on the rest,
+so enrollment and test never share audio; one more speaker is never enrolled.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile
+
+from conftest import LIBRISPEECH, SAMPLE_RATE, librispeech_files
+from diarize_plugin.cli import main
+from diarize_plugin.voices.store import Voiceprint, VoiceStore
+
+#: LibriSpeech speaker id -> the name they are enrolled under (None: never enrolled)
+PEOPLE = {"103": "Alice", "1069": "Robert'); DROP TABLE people;--", "1235": "Chen", "1116": None}
+ENROLL_S = 5.0
+
+
+@pytest.fixture(scope="module")
+def voices(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Enrollment clips (first 5 s) and test recordings (the rest) of every speaker of PEOPLE,
+    the rest also as a LibriSpeech-named folder that synthetic conversations are built from."""
+    librispeech_files()
+    folder = tmp_path_factory.mktemp("voices")
+    (folder / "rest").mkdir()
+    paths = {}
+    for speaker in PEOPLE:
+        source = next(LIBRISPEECH.glob(f"{speaker}-*.flac"))
+        waveform, _ = soundfile.read(source, dtype="float32")
+        cut = int(ENROLL_S * SAMPLE_RATE)
+        soundfile.write(folder / f"enroll{speaker}.wav", waveform[:cut], SAMPLE_RATE)
+        soundfile.write(folder / "rest" / source.name, waveform[cut:], SAMPLE_RATE)
+        paths[f"enroll{speaker}"] = folder / f"enroll{speaker}.wav"
+        paths[f"rest{speaker}"] = folder / "rest" / source.name
+    paths["rest"] = folder / "rest"
+    return paths
+
+
+@pytest.fixture(scope="module")
+def database(voices: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("db") / "voices.sqlite3"
+    for speaker, name in PEOPLE.items():
+        if name is not None:
+            assert main(["enroll", name, str(voices[f"enroll{speaker}"]), "--db", str(path), "-q"]) == 0
+    return path
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
+    code = main([str(argument) for argument in argv])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def assert_one_line_error(code: int, stderr: str, fragment: str) -> None:
+    assert code == 2
+    assert stderr.startswith("diarize: error: ") and stderr.count("\n") == 1, stderr
+    assert fragment in stderr
+
+
+def test_identify_names_an_enrolled_person_from_another_recording(database, voices, capsys) -> None:
+    code, out, _ = run(capsys, "identify", voices["rest1069"], "--db", database, "--top", "3", "--json")
+    result = json.loads(out)
+    assert code == 0 and result["name"] == PEOPLE["1069"]
+    assert [c["similarity"] for c in result["candidates"]] == sorted((c["similarity"] for c in result["candidates"]), reverse=True)
+    assert len(result["candidates"]) == 3
+
+
+def test_identify_a_voice_never_enrolled_says_unknown_and_exits_1(database, voices, capsys) -> None:
+    code, out, _ = run(capsys, "identify", voices["rest1116"], "--db", database, "--segment", "0-6")
+    assert code == 1 and out.startswith("unknown (similarity")
+
+
+def test_threshold_override_decides(database, voices, capsys) -> None:
+    code, out, _ = run(capsys, "identify", voices["rest103"], "--db", database, "--threshold", "0.99", "--segment", "0-4")
+    assert code == 1 and out.startswith("unknown")
+
+
+def test_enroll_refuses_less_than_three_seconds_of_speech(database, voices, tmp_path, capsys) -> None:
+    waveform, _ = soundfile.read(voices["enroll103"], dtype="float32")
+    soundfile.write(tmp_path / "short.wav", waveform[: int(2.5 * SAMPLE_RATE)], SAMPLE_RATE)
+    code, _, err = run(capsys, "enroll", "Dora", tmp_path / "short.wav", "--db", database)
+    assert_one_line_error(code, err, "at least 3 s")
+    assert "Dora" not in run(capsys, "speakers", "list", "--db", database)[1]
+
+
+def test_enroll_refuses_a_recording_of_two_speakers(database, voices, tmp_path, capsys) -> None:
+    first, _ = soundfile.read(voices["rest103"], dtype="float32")
+    second, _ = soundfile.read(voices["rest1116"], dtype="float32")
+    pause = np.zeros(SAMPLE_RATE // 2, dtype=np.float32)
+    soundfile.write(tmp_path / "two.wav", np.concatenate([first[: 5 * SAMPLE_RATE], pause, second[: 5 * SAMPLE_RATE]]), SAMPLE_RATE)
+    code, _, err = run(capsys, "enroll", "Dora", tmp_path / "two.wav", "--db", database)
+    assert_one_line_error(code, err, "2 speakers")
+
+
+def test_a_database_of_another_embedder_asks_to_re_enroll(voices, tmp_path, capsys) -> None:
+    other = tmp_path / "other.sqlite3"
+    embedding = np.ones(512, dtype=np.float32)
+    with VoiceStore.open(other) as store:
+        store.add_voiceprints("Alice", [Voiceprint(embedding, "autospeech", "c" * 64, 5.0, "a.wav", "d" * 64, "2026-01-01")])
+    code, _, err = run(capsys, "identify", voices["rest103"], "--db", other)
+    assert_one_line_error(code, err, "re-enroll the people with --embedder campplus")
+
+
+def test_speakers_commands_round_trip(database, tmp_path, capsys) -> None:
+    copy = tmp_path / "copy.sqlite3"
+    assert run(capsys, "speakers", "export", tmp_path / "all.json", "--db", database)[0] == 0
+    assert run(capsys, "speakers", "import", tmp_path / "all.json", "--db", copy)[0] == 0
+    assert run(capsys, "speakers", "rename", "Alice", "Alicia", "--db", copy)[0] == 0
+    code, out, _ = run(capsys, "speakers", "remove", "Chen", "--db", copy)
+    assert code == 0 and "1 voiceprint deleted" in out and "vacuumed" in out
+    names = [person["name"] for person in json.loads(run(capsys, "speakers", "list", "--json", "--db", copy)[1])]
+    assert names == ["Alicia", PEOPLE["1069"]]
+    code, _, err = run(capsys, "speakers", "show", "Chen", "--db", copy)
+    assert_one_line_error(code, err, "nobody called 'Chen'")
+
+
+def test_diarization_names_enrolled_speakers_and_leaves_the_others_unnamed(
+    database, voices, tmp_path, capsys, monkeypatch
+) -> None:
+    from benchmarks.conversations import build_conversation
+
+    speakers = ["103", "1069", "1116"]  # two enrolled, one never
+    conversation, _ = build_conversation(5, num_speakers=3, duration_s=30.0, speakers=speakers, folder=voices["rest"])
+    soundfile.write(tmp_path / "meeting.wav", conversation.waveform, SAMPLE_RATE)
+    monkeypatch.setenv("DIARIZE_VOICE_DB", str(database))
+    code, _, err = run(capsys, tmp_path / "meeting.wav", "--voices", "--out", tmp_path / "meeting.json",
+                       "--rttm", tmp_path / "meeting.rttm", "-q")
+    assert code == 0, err
+    document = json.loads((tmp_path / "meeting.json").read_text())
+    enrolled = sorted(PEOPLE[speaker] for speaker in speakers if PEOPLE[speaker])
+    assert sorted(document["similarity"]) == enrolled
+    assert all(0.3 < value <= 1.0 for value in document["similarity"].values())
+    assert enrolled[0] in (tmp_path / "meeting.rttm").read_text()
+    named_right = spoken = 0.0
+    for segment, _, speaker in conversation.reference.itertracks(yield_label=True):
+        expected = PEOPLE[speaker]
+        for item in document["segments"]:
+            overlap = min(segment.end, item["end"]) - max(segment.start, item["start"])
+            if overlap > 0 and (item["speaker"] == expected or (expected is None and item["speaker"].startswith("SPEAKER_"))):
+                named_right += overlap
+        spoken += segment.duration
+    assert named_right / spoken > 0.9
