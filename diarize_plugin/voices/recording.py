@@ -17,6 +17,7 @@ from pyannote.core import Segment
 
 from ..audio import SAMPLE_RATE, load_audio
 from ..errors import DiarizeError
+from ..speech_amount import require_speech
 from .speaker_speech import solo_speech, speech_samples
 
 #: seconds of speech a recording needs to be enrolled
@@ -56,14 +57,11 @@ def recording_voice(
     else:
         waveform, name, sha256 = load_audio(audio), source_name or Path(audio).name, file_sha256(audio)
     waveform = _crop(waveform, segment, name)
+    require_speech(waveform, source=name, min_speech_s=min_speech_s, warn_below_s=max(min_speech_s, 3.0))
     annotation = diarizer.run(waveform, uri=name)
     speakers = annotation.labels()
-    speech_s = annotation.get_timeline().support().duration()
-    if speech_s < min_speech_s:
-        raise DiarizeError(
-            f"{name} holds {speech_s:.1f} s of speech; at least {min_speech_s:g} s are needed: "
-            "give a longer recording of the person"
-        )
+    if not speakers:
+        raise DiarizeError(f"diarization found no speaker in {name}; give a clearer recording of the person")
     if len(speakers) > 1:
         raise DiarizeError(
             f"{name} holds {len(speakers)} speakers; give a recording of the person alone, or the part where "
