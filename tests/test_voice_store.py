@@ -224,3 +224,12 @@ def test_two_processes_enrolling_at_once_both_land(db_path: Path) -> None:
     with VoiceStore.open(db_path) as store:
         names = {person.name for person in store.people()}
     assert names == {f"{who}{i}" for who in ("left", "right") for i in range(10)}
+
+
+def test_an_empty_file_given_as_database_becomes_owner_only(tmp_path: Path) -> None:
+    path = tmp_path / "given.sqlite3"
+    path.touch(mode=0o644)
+    path.chmod(0o644)
+    with VoiceStore.open(path) as store:
+        store.add_voiceprints("Alice", [voiceprint(1)])
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600

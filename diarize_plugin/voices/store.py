@@ -29,7 +29,7 @@ from typing import Iterator, Sequence
 import numpy as np
 
 from ..errors import DiarizeError
-from .location import create_private_file, voice_db_path
+from .location import FILE_MODE, create_private_file, voice_db_path
 
 #: ``PRAGMA application_id`` of a diarize-plugin voice database ("DzVc")
 APPLICATION_ID = 0x447A5663
@@ -268,6 +268,8 @@ class VoiceStore:
             with self._transaction("migrate"):
                 self._check_identity()  # another process may have set it up meanwhile
                 version = connection.execute("PRAGMA user_version").fetchone()[0]
+                if version == 0:
+                    _make_private(self.path)  # an empty file given with --db becomes a voice database
                 for migration in MIGRATIONS[version:]:
                     for statement in migration:
                         connection.execute(statement)
@@ -380,6 +382,13 @@ def _check_header(path: Path) -> None:
             f"{path} is not a voice database (not an SQLite file, or damaged); it was left untouched: "
             "give another path with --db"
         )
+
+
+def _make_private(path: Path) -> None:
+    try:
+        os.chmod(path, FILE_MODE)
+    except OSError:
+        pass  # not the owner: the file keeps the mode its owner gave it
 
 
 def _blob(embedding: np.ndarray) -> bytes:
