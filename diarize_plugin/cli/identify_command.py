@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from .common import EXIT_OK, EXIT_UNMATCH, add_verbosity, add_voice_db, parse_time_range
+from .common import EXIT_OK, EXIT_UNMATCH, add_verbosity, add_voice_db, parse_time_range, positive_int
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,7 +24,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     parser.add_argument("--embedder", default="campplus", help="campplus (bundled, default), autospeech, or PATH.onnx")
     parser.add_argument("--model-dir", help="folder of downloaded models")
-    parser.add_argument("--threads", type=int, help="ONNX Runtime threads (default: number of cores)")
+    parser.add_argument("--threads", type=positive_int,
+                        help="ONNX Runtime threads (default: $DIARIZE_THREADS, else the number of cores)")
     add_voice_db(parser)
     add_verbosity(parser)
     parser.set_defaults(handler=run)

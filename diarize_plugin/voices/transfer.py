@@ -23,6 +23,7 @@ import numpy as np
 
 from ..atomic import atomic_write_text
 from ..errors import DiarizeError
+from .location import FILE_MODE
 from .store import Person, Voiceprint, VoiceStore, check_name
 
 FORMAT_NAME = "diarize-plugin voices"
@@ -57,7 +58,7 @@ def export_voices(store: VoiceStore, path: str | os.PathLike[str]) -> int:
             for person in people
         ],
     }
-    atomic_write_text(path, json.dumps(document, indent=1, ensure_ascii=False) + "\n")
+    atomic_write_text(path, json.dumps(document, indent=1, ensure_ascii=False) + "\n", mode=FILE_MODE)
     return len(people)
 
 
