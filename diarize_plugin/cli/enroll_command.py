@@ -29,9 +29,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run(arguments: argparse.Namespace) -> int:
+    from ..input_file import check_input_file
     from ..pipeline import Diarizer
     from ..voices import VoiceStore, enroll
 
+    for path in arguments.files:  # before the models load
+        check_input_file(path)
     diarizer = Diarizer(embedder=arguments.embedder, model_dir=arguments.model_dir, threads=arguments.threads)
     with VoiceStore.open(arguments.db) as store:
         person = enroll(store, arguments.name, arguments.files, diarizer, segment=arguments.segment, note=arguments.note)

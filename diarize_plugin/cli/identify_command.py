@@ -37,8 +37,11 @@ def run(arguments: argparse.Namespace) -> int:
     from ..pipeline import Diarizer
     from ..voices import Gallery, VoiceStore, identify
 
+    from ..input_file import check_input_file
+
     if arguments.top < 1:
         raise DiarizeError(f"--top counts matches: give 1 or more, not {arguments.top}")
+    check_input_file(arguments.file)  # before the models load
     with VoiceStore.open(arguments.db, create=False) as store:
         diarizer = Diarizer(embedder=arguments.embedder, model_dir=arguments.model_dir, threads=arguments.threads)
         gallery = Gallery.from_store(store, diarizer.embedder)
