@@ -118,6 +118,17 @@ def test_clicking_a_turn_plays_from_its_start_and_highlights_its_line(page, samp
     assert start <= now < end
 
 
+def test_clicking_a_transcript_line_plays_from_its_start(page, sample_report) -> None:
+    path, _ = sample_report
+    open_report(page, path)
+    page.wait_for_function("isFinite(document.getElementById('audio').duration)")
+    last = page.locator("#transcript li").last
+    last.click()
+    start_s = page.evaluate("JSON.parse(document.getElementById('diarize-data').textContent).lines.at(-1)[0]")
+    page.wait_for_function("Math.abs(document.getElementById('audio').currentTime - %r) < 0.5" % start_s)
+    assert "current" in last.get_attribute("class")
+
+
 def test_hostile_names_and_lines_are_shown_as_text(page, tmp_path: Path) -> None:
     audio = tmp_path / "short.wav"
     soundfile.write(audio, speech_like(2.0), SAMPLE_RATE)

@@ -138,8 +138,9 @@ def run(arguments: argparse.Namespace) -> int:
     elif output_format == "html":
         from ..report import report_html
 
-        options = {key: value for key, value in vars(arguments).items()
-                   if key not in ("handler", "input", "out", "quiet", "verbose") and value not in (None, False)}
+        options = {"segmentation": segmentation, **{
+            key: value for key, value in vars(arguments).items()
+            if key not in ("handler", "input", "out", "quiet", "verbose") and value not in (None, False)}}
         rendered.append((arguments.out, report_html(
             annotation, arguments.input, arguments.out, transcript=merged, options=options,
             duration_s=len(waveform) / SAMPLE_RATE,

@@ -29,14 +29,16 @@ def annotation_to_svg(annotation: Annotation, width_px: int = 900, duration_s: f
     scale = (width_px - _LABEL_W - 8) / end_s
     height_px = _AXIS_H + len(labels) * _LANE_H + _OVERLAP_H + 6
     lane = {label: index for index, label in enumerate(labels)}
-    x = lambda seconds: f"{_LABEL_W + seconds * scale:.2f}"  # noqa: E731
+
+    def x(seconds: float) -> str:
+        return f"{_LABEL_W + seconds * scale:.2f}"
+
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width_px}" height="{height_px}" '
         f'viewBox="0 0 {width_px} {height_px}" font-family="sans-serif" font-size="12">',
         "<defs>",
     ]
-    for index, label in enumerate(labels):
-        parts.append(_pattern(index))
+    parts += [_pattern(index) for index in range(len(labels))]
     parts.append("</defs>")
     parts.append(f'<rect width="{width_px}" height="{height_px}" fill="#ffffff"/>')
     step = next((step for step in _TICK_STEPS_S if step * scale >= 70), _TICK_STEPS_S[-1])
