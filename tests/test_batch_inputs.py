@@ -124,6 +124,13 @@ def test_batch_option_errors_are_one_line_before_any_work(capsys, tmp_path: Path
     assert not (tmp_path / "OUT").exists()
 
 
+def test_output_that_would_replace_an_input_is_refused(capsys, tmp_path: Path) -> None:
+    notes = touch(tmp_path / "notes.json", b"{}")
+    code, err = run_cli(capsys, notes, touch(tmp_path / "a.wav"), "--out-dir", tmp_path, "--format", "json")
+    assert code == 2 and "which is an input" in err and err.count("\n") == 1, err
+    assert notes.read_bytes() == b"{}"
+
+
 def test_unreachable_scheduler_is_one_line_error(capsys, tmp_path: Path, monkeypatch) -> None:
     pytest.importorskip("distributed", reason="--scheduler needs the dask extra")
     monkeypatch.setattr("diarize_plugin.batch.dask_runner.CONNECT_TIMEOUT_S", 1)

@@ -45,6 +45,7 @@ def run_batch(
     if jobs is not None and jobs < 1:
         raise DiarizeError(f"--jobs must be at least 1, not {jobs}")
     recordings = expand_inputs(inputs)
+    _refuse_outputs_over_inputs(recordings, Path(out_dir), settings.output_format)
     expected = made_with(settings)
     out_dir = _output_folder(out_dir)
     outcomes: dict[BatchInput, FileOutcome] = {}
@@ -107,6 +108,16 @@ def _version_warning(result: FileResult, expected: dict[str, Any]) -> tuple[str,
     if result.text is None or result.made_with == expected:
         return ()
     return ("its worker runs another plugin version or other model files than this machine; a re-run redoes it",)
+
+
+def _refuse_outputs_over_inputs(recordings: list[BatchInput], out_dir: Path, output_format: str) -> None:
+    inputs = {item.path.resolve() for item in recordings}
+    for item in recordings:
+        output = out_dir / item.output_name(output_format)
+        if output.resolve() in inputs:
+            raise DiarizeError(
+                f"the output of {item.path} would be {output}, which is an input; choose another --out-dir or --format"
+            )
 
 
 def _output_folder(out_dir: str | os.PathLike[str]) -> Path:
