@@ -8,7 +8,7 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 from diarize_plugin import DiarizeError
-from diarize_plugin.batch import DiarizationSettings
+from diarize_plugin.batch import BATCH_FORMATS, DiarizationSettings
 from diarize_plugin.batch.inputs import expand_inputs
 from diarize_plugin.batch.resume import finished_record, made_with, record_path, write_record
 from diarize_plugin.batch.worker import threads_per_task
@@ -34,7 +34,7 @@ def test_folders_give_their_audio_files_named_by_relative_path(tmp_path: Path) -
 def test_files_named_one_by_one_are_taken_whatever_their_extension(tmp_path: Path) -> None:
     given = touch(tmp_path / "recording.dat")
     (item,) = expand_inputs([given, given])
-    assert item.path == given and item.output_name("rttm") == PurePosixPath("recording.rttm")
+    assert item.path == given and item.output_name(".rttm") == PurePosixPath("recording.rttm")
 
 
 def test_two_inputs_with_one_output_name_are_refused(tmp_path: Path) -> None:
@@ -48,6 +48,15 @@ def test_missing_input_and_empty_folder_are_refused(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     with pytest.raises(DiarizeError, match="no recordings found"):
         expand_inputs([tmp_path / "empty"])
+
+
+@pytest.mark.parametrize("output_format", BATCH_FORMATS)
+def test_outputs_get_the_extension_their_format_is_read_by(output_format: str) -> None:
+    from diarize_plugin.formats import FORMATS, format_for_path
+
+    extension = DiarizationSettings(output_format=output_format).output_extension
+    if FORMATS[output_format]:  # Audacity labels are .txt, which names no format by itself
+        assert format_for_path(f"meeting{extension}") == output_format
 
 
 def test_threads_are_shared_out_among_jobs(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -19,16 +19,17 @@ from typing import Any
 from ..errors import DiarizeError
 from .inputs import BatchInput
 from .settings import DiarizationSettings
-from .worker import FileResult, diarize_file, threads_per_task
+from .worker import FileResult, diarize_file, output_path, threads_per_task
 
 #: seconds to wait for the scheduler to answer
 CONNECT_TIMEOUT_S = 20
 
 
 def run_on_cluster(
-    inputs: Sequence[BatchInput], settings: DiarizationSettings, scheduler: str
+    inputs: Sequence[BatchInput], out_dir: Path, settings: DiarizationSettings, scheduler: str
 ) -> Generator[tuple[BatchInput, FileResult], None, None]:
-    """Diarize ``inputs`` on the Dask cluster at ``scheduler``, yielding as each task completes.
+    """Diarize ``inputs`` for ``out_dir`` on the Dask cluster at ``scheduler``, yielding as each
+    task completes.
 
     Raises :class:`DiarizeError` at once when ``distributed`` is not installed or the
     scheduler cannot be reached (nothing to run: no connection at all).
@@ -46,11 +47,11 @@ def run_on_cluster(
             f"cannot reach the Dask scheduler at {scheduler} ({type(error).__name__}: {error}); "
             "start one with `dask scheduler` and give its address, e.g. tcp://HOST:8786"
         ) from None
-    return _results(client, inputs, settings)
+    return _results(client, inputs, out_dir, settings)
 
 
 def _results(
-    client: Any, inputs: Sequence[BatchInput], settings: DiarizationSettings
+    client: Any, inputs: Sequence[BatchInput], out_dir: Path, settings: DiarizationSettings
 ) -> Generator[tuple[BatchInput, FileResult], None, None]:
     from distributed import KilledWorker, as_completed
 
@@ -58,7 +59,7 @@ def _results(
     with client:
         futures = {
             client.submit(
-                diarize_on_worker, str(item.path.resolve()), settings,
+                diarize_on_worker, str(item.path.resolve()), str(output_path(out_dir, item, settings).resolve()), settings,
                 key=f"diarize-{item.name.name}-{run_id}-{index}",
             ): item
             for index, item in enumerate(inputs)
@@ -75,7 +76,7 @@ def _results(
             yield item, result
 
 
-def diarize_on_worker(path: str, settings: DiarizationSettings) -> FileResult:
+def diarize_on_worker(path: str, output: str, settings: DiarizationSettings) -> FileResult:
     """The Dask task: :func:`.worker.diarize_file` with this worker's share of the cores."""
     from distributed import get_worker
 
@@ -90,5 +91,5 @@ def diarize_on_worker(path: str, settings: DiarizationSettings) -> FileResult:
         threads = threads_per_task(settings.threads, worker.state.nthreads)
     except DiarizeError as error:  # this worker's $DIARIZE_THREADS
         return FileResult(None, error=f"worker {worker.address}: {error}")
-    return diarize_file(path, settings, threads)
+    return diarize_file(path, output, settings, threads)
 

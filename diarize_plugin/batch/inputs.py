@@ -30,9 +30,9 @@ class BatchInput:
     path: Path
     name: PurePosixPath
 
-    def output_name(self, output_format: str) -> PurePosixPath:
-        """``name`` with the extension of ``output_format`` (``"day1/meeting.rttm"``)."""
-        return self.name.with_name(f"{self.name.name}.{output_format}")
+    def output_name(self, extension: str) -> PurePosixPath:
+        """``name`` with ``extension`` (``".rttm"``: ``"day1/meeting.rttm"``)."""
+        return self.name.with_name(self.name.name + extension)
 
 
 def expand_inputs(paths: Iterable[str | os.PathLike[str]]) -> list[BatchInput]:

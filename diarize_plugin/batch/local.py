@@ -15,19 +15,21 @@ from collections.abc import Generator, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
+from pathlib import Path
 
 from .inputs import BatchInput
 from .settings import DiarizationSettings
-from .worker import FileResult, diarize_file, preload, threads_per_task
+from .worker import FileResult, diarize_file, output_path, preload, threads_per_task
 
 #: times a recording is given to a fresh pool after a worker process died under it
 MAX_ATTEMPTS = 2
 
 
 def run_locally(
-    inputs: Sequence[BatchInput], settings: DiarizationSettings, jobs: int = 1
+    inputs: Sequence[BatchInput], out_dir: Path, settings: DiarizationSettings, jobs: int = 1
 ) -> Generator[tuple[BatchInput, FileResult], None, None]:
-    """Diarize ``inputs`` with ``jobs`` worker processes (``1``: in this process), yielding as each finishes.
+    """Diarize ``inputs`` for ``out_dir`` with ``jobs`` worker processes (``1``: in this process),
+    yielding as each finishes.
 
     A worker process that dies (killed, out of memory) breaks the pool; the recordings it held
     are tried again in a fresh pool, and reported as failed after :data:`MAX_ATTEMPTS` tries.
@@ -36,13 +38,13 @@ def run_locally(
     threads = threads_per_task(settings.threads, jobs)
     if jobs == 1:
         for item in inputs:
-            yield item, diarize_file(str(item.path), settings, threads)
+            yield item, diarize_file(str(item.path), str(output_path(out_dir, item, settings)), settings, threads)
         return
     attempts: Counter[BatchInput] = Counter()
     pending = list(inputs)
     while pending:
         retry: list[BatchInput] = []
-        for item, result in _run_pool(pending, settings, jobs, threads):
+        for item, result in _run_pool(pending, out_dir, settings, jobs, threads):
             if result is not None:
                 yield item, result
                 continue
@@ -55,7 +57,7 @@ def run_locally(
 
 
 def _run_pool(
-    inputs: Sequence[BatchInput], settings: DiarizationSettings, jobs: int, threads: int
+    inputs: Sequence[BatchInput], out_dir: Path, settings: DiarizationSettings, jobs: int, threads: int
 ) -> Iterator[tuple[BatchInput, FileResult | None]]:
     """One pool's results; ``None`` for a recording whose worker process died."""
     # spawn, not fork: this process may hold threads (a progress bar, ONNX Runtime's pools)
@@ -68,7 +70,10 @@ def _run_pool(
     finished = False
     try:
         with _children_ignore_interrupts():  # the pool starts its processes as tasks are submitted
-            futures = {pool.submit(diarize_file, str(item.path), settings, threads): item for item in inputs}
+            futures = {
+                pool.submit(diarize_file, str(item.path), str(output_path(out_dir, item, settings)), settings, threads): item
+                for item in inputs
+            }
         remaining = set(futures)
         while remaining:
             done, remaining = wait(remaining, return_when=FIRST_COMPLETED)

@@ -45,13 +45,13 @@ def run_batch(
     if jobs is not None and jobs < 1:
         raise DiarizeError(f"--jobs must be at least 1, not {jobs}")
     recordings = expand_inputs(inputs)
-    _refuse_outputs_over_inputs(recordings, Path(out_dir), settings.output_format)
+    _refuse_outputs_over_inputs(recordings, Path(out_dir), settings.output_extension)
     expected = made_with(settings)
     out_dir = _output_folder(out_dir)
     outcomes: dict[BatchInput, FileOutcome] = {}
     pending = []
     for item in recordings:
-        name = item.output_name(settings.output_format)
+        name = item.output_name(settings.output_extension)
         output = out_dir / name
         record = finished_record(output, record_path(out_dir, name), item.path, expected)
         if record is None:
@@ -59,7 +59,7 @@ def run_batch(
         else:
             details = {key: record.get("result", {}).get(key) for key in ("duration_s", "speakers", "seconds")}
             outcomes[item] = FileOutcome(str(item.path), str(output), "skipped", **details)
-    results = _runner(pending, settings, jobs, scheduler)
+    results = _runner(pending, out_dir, settings, jobs, scheduler)
     try:
         with _progress_bar(len(recordings), len(outcomes), progress) as bar:
             for item, result in results:
@@ -77,22 +77,22 @@ def run_batch(
 
 
 def _runner(
-    pending: list[BatchInput], settings: DiarizationSettings, jobs: int | None, scheduler: str | None
+    pending: list[BatchInput], out_dir: Path, settings: DiarizationSettings, jobs: int | None, scheduler: str | None
 ) -> Generator[tuple[BatchInput, FileResult], None, None]:
     if scheduler:
         from .dask_runner import run_on_cluster
 
-        return run_on_cluster(pending, settings, scheduler)
+        return run_on_cluster(pending, out_dir, settings, scheduler)
     from .local import run_locally
 
-    return run_locally(pending, settings, jobs or 1)
+    return run_locally(pending, out_dir, settings, jobs or 1)
 
 
 def _save(item: BatchInput, result: FileResult, out_dir: Path, settings: DiarizationSettings) -> FileOutcome:
     """Write ``result``'s output and record; the outcome says what became of ``item``."""
     if result.text is None:
         return FileOutcome(str(item.path), None, "failed", seconds=result.seconds, error=result.error)
-    name = item.output_name(settings.output_format)
+    name = item.output_name(settings.output_extension)
     output = out_dir / name
     details = {"duration_s": result.duration_s, "speakers": result.speakers, "seconds": result.seconds}
     try:
@@ -110,10 +110,10 @@ def _version_warning(result: FileResult, expected: dict[str, Any]) -> tuple[str,
     return ("its worker runs another plugin version or other model files than this machine; a re-run redoes it",)
 
 
-def _refuse_outputs_over_inputs(recordings: list[BatchInput], out_dir: Path, output_format: str) -> None:
+def _refuse_outputs_over_inputs(recordings: list[BatchInput], out_dir: Path, extension: str) -> None:
     inputs = {item.path.resolve() for item in recordings}
     for item in recordings:
-        output = out_dir / item.output_name(output_format)
+        output = out_dir / item.output_name(extension)
         if output.resolve() in inputs:
             raise DiarizeError(
                 f"the output of {item.path} would be {output}, which is an input; choose another --out-dir or --format"

@@ -9,7 +9,10 @@ from ..errors import DiarizeError
 from ..pipeline import DEFAULT_SEGMENTATION, Diarizer, VadOptions, check_options
 
 #: output formats of a batch run (a transcript format needs a transcript per recording)
-BATCH_FORMATS = ("rttm", "srt", "vtt", "json")
+BATCH_FORMATS = ("rttm", "srt", "vtt", "json", "textgrid", "eaf", "audacity", "html")
+#: the file extension of each (Audacity's label tracks are plain text)
+OUTPUT_EXTENSIONS = {"rttm": ".rttm", "srt": ".srt", "vtt": ".vtt", "json": ".json", "textgrid": ".TextGrid",
+                     "eaf": ".eaf", "audacity": ".txt", "html": ".html"}
 
 
 @dataclass(frozen=True)
@@ -19,7 +22,8 @@ class DiarizationSettings:
     ``embedder``, ``segmentation``, ``threshold``, ``overlap_threshold``, ``model_dir``: as in
     :class:`~diarize_plugin.pipeline.Diarizer`; ``vad_aggressiveness``: webrtcvad mode 0-3
     (``None``: the default); ``num_speakers``/``min_speakers``/``max_speakers``: as in
-    :meth:`Diarizer.run`; ``output_format``: one of :data:`BATCH_FORMATS`; ``threads``: ONNX
+    :meth:`Diarizer.run`; ``output_format``: one of :data:`BATCH_FORMATS`; ``exclusive``: at
+    most one speaker at any time (:func:`diarize_plugin.formats.exclusive`); ``threads``: ONNX
     Runtime threads per worker (``None``: the cores shared out among the parallel workers).
     """
 
@@ -32,6 +36,7 @@ class DiarizationSettings:
     min_speakers: int | None = None
     max_speakers: int | None = None
     output_format: str = "rttm"
+    exclusive: bool = False
     model_dir: str | None = None
     threads: int | None = None
 
@@ -50,6 +55,11 @@ class DiarizationSettings:
         vad = VadOptions() if self.vad_aggressiveness is None else VadOptions(aggressiveness=self.vad_aggressiveness)
         check_options(self.segmentation, self.threshold, self.overlap_threshold, vad=vad, threads=self.threads)
         SpeakerBounds.from_options(self.num_speakers, self.min_speakers, self.max_speakers)
+
+    @property
+    def output_extension(self) -> str:
+        """The extension of the outputs, with its dot (``".rttm"``)."""
+        return OUTPUT_EXTENSIONS[self.output_format]
 
     def output_options(self) -> dict[str, Any]:
         """The settings an output depends on (not where models live, not thread counts)."""

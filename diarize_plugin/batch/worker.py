@@ -17,6 +17,7 @@ from typing import Any
 
 from ..errors import DiarizeError
 from ..threads import MAX_DEFAULT_THREADS, THREADS_ENV, default_threads
+from .inputs import BatchInput
 from .settings import DiarizationSettings
 
 _lock = threading.Lock()
@@ -69,14 +70,23 @@ def preload(settings: DiarizationSettings, threads: int) -> None:
         pass
 
 
-def diarize_file(path: str, settings: DiarizationSettings, threads: int) -> FileResult:
-    """Diarize the recording at ``path`` with ``settings``; errors come back in the result."""
+def output_path(out_dir: Path, item: BatchInput, settings: DiarizationSettings) -> Path:
+    """Where the output of ``item`` goes."""
+    return out_dir / item.output_name(settings.output_extension)
+
+
+def diarize_file(path: str, output: str, settings: DiarizationSettings, threads: int) -> FileResult:
+    """Diarize the recording at ``path`` with ``settings``; errors come back in the result.
+
+    ``output``: where the client will write the result (an HTML report links the audio
+    relative to it).
+    """
     from .resume import made_with
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            result = _diarize(Path(path), settings, threads)
+            result = _diarize(Path(path), Path(output), settings, threads)
             result = replace(result, made_with=made_with(settings))
         except DiarizeError as error:
             result = FileResult(None, error=str(error))
@@ -86,9 +96,9 @@ def diarize_file(path: str, settings: DiarizationSettings, threads: int) -> File
     return replace(result, warnings=messages)
 
 
-def _diarize(path: Path, settings: DiarizationSettings, threads: int) -> FileResult:
+def _diarize(path: Path, output: Path, settings: DiarizationSettings, threads: int) -> FileResult:
     from ..audio import SAMPLE_RATE, load_audio
-    from ..formats import render_annotation
+    from ..formats import exclusive
 
     started = time.perf_counter()
     waveform = load_audio(path)  # before the models: a bad file fails without loading them
@@ -102,13 +112,27 @@ def _diarize(path: Path, settings: DiarizationSettings, threads: int) -> FileRes
         min_speakers=settings.min_speakers,
         max_speakers=settings.max_speakers,
     )
-    text = render_annotation(annotation, settings.output_format)
+    if settings.exclusive:
+        annotation = exclusive(annotation)
+    duration_s = len(waveform) / SAMPLE_RATE
     return FileResult(
-        text,
-        duration_s=round(len(waveform) / SAMPLE_RATE, 3),
+        _render(annotation, path, output, settings, duration_s),
+        duration_s=round(duration_s, 3),
         speakers=len(annotation.labels()),
         seconds=round(time.perf_counter() - started, 3),
     )
+
+
+def _render(annotation: Any, path: Path, output: Path, settings: DiarizationSettings, duration_s: float) -> str:
+    """The output text, as ``diarize INPUT --out OUTPUT`` renders it."""
+    if settings.output_format == "html":
+        from ..report import report_html
+
+        options = {key: value for key, value in settings.output_options().items() if value not in (None, False)}
+        return report_html(annotation, path, output, options=options, duration_s=duration_s)
+    from ..formats import render_annotation
+
+    return render_annotation(annotation, settings.output_format, media_path=path.resolve(), duration_s=duration_s)
 
 
 def _diarizer_for(settings: DiarizationSettings, threads: int) -> Any:

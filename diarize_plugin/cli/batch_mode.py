@@ -49,6 +49,7 @@ def run(arguments: argparse.Namespace) -> int:
         min_speakers=arguments.min_speakers,
         max_speakers=arguments.max_speakers,
         output_format=arguments.format or "rttm",
+        exclusive=arguments.exclusive,
         model_dir=arguments.model_dir,
         threads=arguments.threads,
     )
