@@ -53,12 +53,3 @@ def test_html_extension_writes_the_report_with_the_audio_embedded(tmp_path: Path
     page = out.read_text(encoding="utf-8")
     assert 'id="diarize-data"' in page and 'src="data:audio/mpeg;base64,' in page
     assert "--num-speakers" in page  # the options that produced it
-
-
-def test_exclusive_is_refused_in_a_batch_rather_than_ignored(
-    tmp_path: Path, two_voices: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    code = main([str(two_voices), str(two_voices.parent), "--out-dir", str(tmp_path), "--exclusive"])
-    error = capsys.readouterr().err
-    assert code == 2 and error.startswith("diarize: error: a batch writes overlap-aware turns") and error.count("\n") == 1
-    assert list(tmp_path.iterdir()) == []

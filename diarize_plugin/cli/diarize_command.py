@@ -75,9 +75,6 @@ def run(arguments: argparse.Namespace) -> int:
     if batch_mode.is_batch(arguments):
         if arguments.voices is not None:
             raise DiarizeError("--voices names the speakers of one recording; run diarize FILE --voices for each")
-        if arguments.exclusive:
-            raise DiarizeError("a batch writes overlap-aware turns; --exclusive works on one recording: run diarize FILE"
-                               " --exclusive for each")
         return batch_mode.run(arguments)
     arguments.input = arguments.input[0]  # one recording: the behaviour of a single-input command
     # every option, input and output is checked before the audio is decoded and the models load
