@@ -69,7 +69,15 @@ def is_special_file(path: str | os.PathLike[str]) -> bool:
 
 
 def current_umask() -> int:
-    """The process's umask (read by setting it and setting it back)."""
+    """The process's umask: from ``/proc/self/status`` (Linux), else by setting it and setting
+    it back (which another thread creating a file at that instant would notice)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
