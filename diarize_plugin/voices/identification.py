@@ -16,7 +16,7 @@ import numpy as np
 
 from ..embed.base import SpeakerEmbedder
 from ..errors import DiarizeError
-from .store import Person, VoiceStore
+from .store import Voiceprint, VoiceStore
 
 
 @dataclass(frozen=True)
@@ -66,45 +66,39 @@ class Gallery:
 
     @classmethod
     def from_store(cls, store: VoiceStore, embedder: SpeakerEmbedder) -> "Gallery":
-        """:meth:`from_people` on everyone in ``store``."""
-        return cls.from_people(store.people(), embedder, where=str(store.path))
-
-    @classmethod
-    def from_people(cls, people: Sequence[Person], embedder: SpeakerEmbedder, where: str = "the voice database") -> "Gallery":
-        """Prints of ``people`` made with ``embedder`` (same name and model sha256).
+        """Prints of everyone in ``store`` with voiceprints of ``embedder`` (same name and model
+        sha256).
 
         Raises :class:`DiarizeError` when nobody is enrolled, or when nobody has a voiceprint of
         this embedder (with what to do: re-enroll, or use the embedder they were made with).
         People with prints of other embedders only are left out, with a warning.
         """
-        if not people:
-            raise DiarizeError(f"nobody is enrolled in {where}; enroll people first: diarize enroll NAME FILE")
+        everyone = store.names()
+        if not everyone:
+            raise DiarizeError(f"nobody is enrolled in {store.path}; enroll people first: diarize enroll NAME FILE")
         identity = (embedder.name, embedder.model_sha256)
-        names, prints, left_out = [], [], []
-        for person in people:
-            own = [p for p in person.voiceprints if (p.embedder, p.model_sha256) == identity]
-            if own:
-                names.append(person.name)
-                prints.append(person_print([p.embedding for p in own], [p.speech_s for p in own]))
-            elif person.voiceprints:
-                left_out.append(person)
-        if not names:
-            made_with = sorted({(p.embedder, p.model_sha256[:12]) for person in people for p in person.voiceprints})
-            models = ", ".join(f"{name} (model sha256 {sha}...)" for name, sha in made_with)
+        owners, voiceprints = store.voiceprints_of_model(*identity)
+        if not owners:
+            models = ", ".join(f"{name} (model sha256 {sha[:12]}...)" for name, sha in store.models())
             raise DiarizeError(
-                f"the voiceprints in {where} were made with {models}, not with {embedder.name} "
+                f"the voiceprints in {store.path} were made with {models}, not with {embedder.name} "
                 f"(model sha256 {embedder.model_sha256[:12]}...); voiceprints of different models cannot be "
                 f"compared: re-enroll the people with --embedder {embedder.name}, or run with the embedder they were made with"
             )
+        by_name: dict[str, list[Voiceprint]] = {}
+        for owner, voiceprint in zip(owners, voiceprints):
+            by_name.setdefault(owner, []).append(voiceprint)
+        left_out = [name for name in everyone if name not in by_name]
         if left_out:
             import warnings
 
-            shown = ", ".join(repr(person.name) for person in left_out[:5]) + (", ..." if len(left_out) > 5 else "")
+            shown = ", ".join(repr(name) for name in left_out[:5]) + (", ..." if len(left_out) > 5 else "")
             warnings.warn(
                 f"{len(left_out)} enrolled people have no voiceprint of {embedder.name} and are left out ({shown}); "
                 f"re-enroll them with --embedder {embedder.name}"
             )
-        return cls(names, np.stack(prints), *identity)
+        prints = [person_print([p.embedding for p in own], [p.speech_s for p in own]) for own in by_name.values()]
+        return cls(list(by_name), np.stack(prints), *identity)
 
     def __len__(self) -> int:
         return len(self.names)

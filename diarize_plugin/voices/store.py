@@ -65,6 +65,11 @@ MAX_NAME_LENGTH = 200
 #: diarization names unnamed speakers like this; a person may not be called so
 RESERVED_NAME = re.compile(r"SPEAKER_\d+")
 _SQLITE_HEADER = b"SQLite format 3\x00"
+#: the voiceprint columns :meth:`VoiceStore._voiceprint` reads, in its order
+_PRINT_COLUMNS = (
+    "voiceprints.embedder, voiceprints.model_sha256, voiceprints.dimension, voiceprints.embedding, "
+    "voiceprints.speech_s, voiceprints.source_name, voiceprints.source_sha256, voiceprints.created"
+)
 
 
 @dataclass(frozen=True)
@@ -179,23 +184,38 @@ class VoiceStore:
 
     def people(self) -> list[Person]:
         """Every enrolled person with their voiceprints, sorted by name."""
-        with self._guard("read"):
-            people = self._connection.execute("SELECT id, name, created, note FROM people ORDER BY name").fetchall()
-            prints = self._connection.execute(
-                "SELECT person_id, embedder, model_sha256, dimension, embedding, speech_s, source_name, "
-                "source_sha256, created FROM voiceprints ORDER BY id"
-            ).fetchall()
-        by_person: dict[int, list[Voiceprint]] = {}
-        for row in prints:
-            by_person.setdefault(row[0], []).append(self._voiceprint(row[1:]))
-        return [Person(name, created, note, tuple(by_person.get(key, ()))) for key, name, created, note in people]
+        return self._people("", ())
 
     def person(self, name: str) -> Person:
         """The person called ``name``; :class:`DiarizeError` (listing who is enrolled) if none."""
-        for person in self.people():
-            if person.name == name:
-                return person
-        raise self._unknown(name)
+        found = self._people("WHERE people.name = ?", (name,))
+        if not found:
+            raise self._unknown(name)
+        return found[0]
+
+    def voiceprints_of_model(self, embedder: str, model_sha256: str) -> tuple[list[str], list[Voiceprint]]:
+        """Parallel lists ``(names, voiceprints)`` of every voiceprint made by the model
+        ``embedder`` / ``model_sha256`` (one query: identification against thousands of people
+        reads only what it compares)."""
+        with self._guard("read"):
+            rows = self._connection.execute(
+                f"SELECT people.name, {_PRINT_COLUMNS} FROM voiceprints JOIN people ON people.id = voiceprints.person_id "
+                "WHERE voiceprints.embedder = ? AND voiceprints.model_sha256 = ? ORDER BY people.name, voiceprints.id",
+                (embedder, model_sha256),
+            ).fetchall()
+        return [row[0] for row in rows], [self._voiceprint(row[1:]) for row in rows]
+
+    def models(self) -> list[tuple[str, str]]:
+        """``(embedder, model sha256)`` of every model that made a stored voiceprint."""
+        with self._guard("read"):
+            return self._connection.execute(
+                "SELECT DISTINCT embedder, model_sha256 FROM voiceprints ORDER BY embedder, model_sha256"
+            ).fetchall()
+
+    def names(self) -> list[str]:
+        """Names of everyone enrolled, sorted."""
+        with self._guard("read"):
+            return [row[0] for row in self._connection.execute("SELECT name FROM people ORDER BY name")]
 
     # --- writing -------------------------------------------------------------------------
 
@@ -277,6 +297,9 @@ class VoiceStore:
                 connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         if connection.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
             connection.execute("PRAGMA journal_mode = WAL")
+        # in WAL mode a commit then appends to the log without waiting for the disk: the file
+        # cannot be corrupted, but a power cut may undo the last enrollments (not a crash)
+        connection.execute("PRAGMA synchronous = NORMAL")
 
     def _check_identity(self) -> None:
         connection = self._connection
@@ -314,6 +337,21 @@ class VoiceStore:
                 for p in voiceprints
             ],
         )
+
+    def _people(self, where: str, parameters: tuple) -> list[Person]:
+        with self._guard("read"):
+            people = self._connection.execute(
+                f"SELECT id, name, created, note FROM people {where} ORDER BY name", parameters
+            ).fetchall()
+            prints = self._connection.execute(
+                f"SELECT voiceprints.person_id, {_PRINT_COLUMNS} FROM voiceprints JOIN people ON people.id = "
+                f"voiceprints.person_id {where} ORDER BY voiceprints.id",
+                parameters,
+            ).fetchall()
+        by_person: dict[int, list[Voiceprint]] = {}
+        for row in prints:
+            by_person.setdefault(row[0], []).append(self._voiceprint(row[1:]))
+        return [Person(name, created, note, tuple(by_person.get(key, ()))) for key, name, created, note in people]
 
     def _voiceprint(self, row: tuple) -> Voiceprint:
         embedder, sha, dimension, blob, speech_s, source_name, source_sha, created = row
