@@ -67,7 +67,8 @@ def test_identify_names_an_enrolled_person_from_another_recording(database, voic
     code, out, _ = run(capsys, "identify", voices["rest1069"], "--db", database, "--top", "3", "--json")
     result = json.loads(out)
     assert code == 0 and result["name"] == PEOPLE["1069"]
-    assert [c["similarity"] for c in result["candidates"]] == sorted((c["similarity"] for c in result["candidates"]), reverse=True)
+    similarities = [candidate["similarity"] for candidate in result["candidates"]]
+    assert similarities == sorted(similarities, reverse=True)
     assert len(result["candidates"]) == 3
 
 
@@ -93,7 +94,8 @@ def test_enroll_refuses_a_recording_of_two_speakers(database, voices, tmp_path, 
     first, _ = soundfile.read(voices["rest103"], dtype="float32")
     second, _ = soundfile.read(voices["rest1116"], dtype="float32")
     pause = np.zeros(SAMPLE_RATE // 2, dtype=np.float32)
-    soundfile.write(tmp_path / "two.wav", np.concatenate([first[: 5 * SAMPLE_RATE], pause, second[: 5 * SAMPLE_RATE]]), SAMPLE_RATE)
+    both = np.concatenate([first[: 5 * SAMPLE_RATE], pause, second[: 5 * SAMPLE_RATE]])
+    soundfile.write(tmp_path / "two.wav", both, SAMPLE_RATE)
     code, _, err = run(capsys, "enroll", "Dora", tmp_path / "two.wav", "--db", database)
     assert_one_line_error(code, err, "2 speakers")
 

@@ -70,7 +70,8 @@ def _print_people(people, as_json: bool) -> None:
     width = max(len(person.name) for person in people)
     for person in people:
         summary = _summary(person)
-        print(f"{person.name:<{width}}  {summary['voiceprints']:>3} recording{'s' * (summary['voiceprints'] != 1)}  {summary['speech_s']:>7.1f} s  "
+        count = summary["voiceprints"]
+        print(f"{person.name:<{width}}  {count:>3} recording{'s' * (count != 1)}  {summary['speech_s']:>7.1f} s  "
               f"{', '.join(summary['embedders'])}  since {person.created}")
 
 
@@ -83,7 +84,8 @@ def _print_person(person, as_json: bool) -> None:
     if as_json:
         print(json.dumps({**_summary(person), "note": person.note, "voiceprints": prints}, indent=2, ensure_ascii=False))
         return
-    print(f"{person.name}: enrolled {person.created}, {len(prints)} recording{'s' * (len(prints) != 1)}, {person.speech_s:.1f} s of speech")
+    print(f"{person.name}: enrolled {person.created}, {len(prints)} recording{'s' * (len(prints) != 1)}, "
+          f"{person.speech_s:.1f} s of speech")
     if person.note:
         print(f"note: {person.note}")
     for p in prints:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 from pyannote.core import Segment
@@ -11,12 +11,15 @@ from pyannote.core import Segment
 from .recording import MIN_ENROLL_SPEECH_S, recording_voice
 from .store import Person, Voiceprint, VoiceStore, check_name, now_utc
 
+if TYPE_CHECKING:
+    from ..pipeline import Diarizer
+
 
 def enroll(
     store: VoiceStore,
     name: str,
     recordings: Sequence[str | os.PathLike[str] | np.ndarray],
-    diarizer,
+    diarizer: "Diarizer",
     segment: Segment | None = None,
     note: str | None = None,
     min_speech_s: float = MIN_ENROLL_SPEECH_S,

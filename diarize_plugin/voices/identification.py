@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
 from ..embed.base import SpeakerEmbedder
 from ..errors import DiarizeError
 from .store import Voiceprint, VoiceStore
+
+if TYPE_CHECKING:
+    from pyannote.core import Segment
+
+    from ..pipeline import Diarizer
 
 
 @dataclass(frozen=True)
@@ -139,12 +144,12 @@ def check_threshold(threshold: float) -> float:
 
 
 def identify(
-    audio,
+    audio: str | os.PathLike[str] | np.ndarray,
     gallery: Gallery,
-    diarizer,
+    diarizer: "Diarizer",
     threshold: float | None = None,
     top: int = 1,
-    segment=None,
+    segment: "Segment | None" = None,
 ) -> Identification:
     """Who speaks in ``audio`` (a file or a 16 kHz waveform; ``segment``: the part to use)?
 

@@ -1,8 +1,10 @@
 """The one voice of a recording: its speech, found by diarization, as one embedding.
 
 Enrollment and identification take recordings of one person. The recording (or the part of it
-given by ``segment``) is diarized; it must hold exactly one speaker with enough speech, whose
-speech is embedded in one piece (:meth:`SpeakerEmbedder.embed_utterance`).
+given by ``segment``) must hold enough speech (:func:`diarize_plugin.speech_amount.require_speech`:
+where the segmentation network and webrtcvad both hear a voice); it is diarized and must hold
+exactly one speaker, whose speech (where nobody else talks) is embedded in one piece
+(:meth:`SpeakerEmbedder.embed_utterance`).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from pyannote.core import Segment
@@ -19,6 +22,9 @@ from ..audio import SAMPLE_RATE, load_audio
 from ..errors import DiarizeError
 from ..speech_amount import require_speech
 from .speaker_speech import solo_speech, speech_samples
+
+if TYPE_CHECKING:
+    from ..pipeline import Diarizer
 
 #: seconds of speech a recording needs to be enrolled
 MIN_ENROLL_SPEECH_S = 3.0
@@ -41,7 +47,7 @@ class Voice:
 
 def recording_voice(
     audio: str | os.PathLike[str] | np.ndarray,
-    diarizer,
+    diarizer: "Diarizer",
     min_speech_s: float,
     segment: Segment | None = None,
     source_name: str | None = None,
