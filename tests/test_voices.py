@@ -15,6 +15,7 @@ import soundfile
 
 from conftest import LIBRISPEECH, SAMPLE_RATE, librispeech_files
 from diarize_plugin.cli import main
+from diarize_plugin.formats import read_rttm
 from diarize_plugin.voices.store import Voiceprint, VoiceStore
 
 #: LibriSpeech speaker id -> the name they are enrolled under (None: never enrolled)
@@ -138,7 +139,14 @@ def test_diarization_names_enrolled_speakers_and_leaves_the_others_unnamed(
     enrolled = sorted(PEOPLE[speaker] for speaker in speakers if PEOPLE[speaker])
     assert sorted(document["similarity"]) == enrolled
     assert all(0.3 < value <= 1.0 for value in document["similarity"].values())
-    assert enrolled[0] in (tmp_path / "meeting.rttm").read_text()
+    rttm_names = {"_".join(name.split()) for name in enrolled}
+    assert rttm_names <= set(read_rttm(tmp_path / "meeting.rttm")["meeting"].labels())
+    transcript = "".join(
+        f"{i + 1}\n00:00:{2 * i:02d},000 --> 00:00:{2 * i + 2:02d},000\nword {i}\n\n" for i in range(12)
+    )
+    (tmp_path / "meeting.srt").write_text(transcript)
+    assert run(capsys, "merge", tmp_path / "meeting.rttm", tmp_path / "meeting.srt", "--out", tmp_path / "named.srt")[0] == 0
+    assert any(f"{name}: word" in (tmp_path / "named.srt").read_text() for name in rttm_names)
     named_right = spoken = 0.0
     for segment, _, speaker in conversation.reference.itertracks(yield_label=True):
         expected = PEOPLE[speaker]

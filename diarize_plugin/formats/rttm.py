@@ -21,12 +21,13 @@ RTTM_TYPES = frozenset({
 def annotation_to_rttm(annotation: Annotation, uri: str | None = None) -> str:
     """RTTM text for ``annotation``: ``SPEAKER uri 1 start duration <NA> <NA> label <NA> <NA>``.
 
-    ``uri`` (default: the annotation's own, else ``"audio"``) must not contain spaces, which
-    RTTM cannot carry; they are replaced by underscores. Times in seconds, 3 decimals.
+    ``uri`` (default: the annotation's own, else ``"audio"``) and the labels (names of enrolled
+    people, ``diarize --voices``) must not contain spaces, which RTTM cannot carry; they are
+    replaced by underscores. Times in seconds, 3 decimals.
     """
     file_id = (uri or annotation.uri or "audio").replace(" ", "_")
     lines = [
-        f"SPEAKER {file_id} 1 {segment.start:.3f} {segment.duration:.3f} <NA> <NA> {label} <NA> <NA>"
+        f"SPEAKER {file_id} 1 {segment.start:.3f} {segment.duration:.3f} <NA> <NA> {'_'.join(str(label).split())} <NA> <NA>"
         for segment, _, label in annotation.itertracks(yield_label=True)
     ]
     return "".join(line + "\n" for line in lines)
