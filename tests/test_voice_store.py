@@ -234,3 +234,14 @@ def test_an_empty_file_given_as_database_becomes_owner_only(tmp_path: Path) -> N
     with VoiceStore.open(path) as store:
         store.add_voiceprints("Alice", [voiceprint(1)])
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_the_default_folder_is_made_owner_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = tmp_path / "data" / "diarize-plugin"
+    data.mkdir(parents=True, mode=0o755)
+    data.chmod(0o755)
+    monkeypatch.delenv(VOICE_DB_ENV, raising=False)
+    monkeypatch.setattr("platformdirs.user_data_dir", lambda *args, **kwargs: str(data))
+    VoiceStore.open().close()
+    assert (data / "voices.sqlite3").is_file()
+    assert stat.S_IMODE(data.stat().st_mode) == 0o700

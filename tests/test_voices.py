@@ -156,3 +156,9 @@ def test_diarization_names_enrolled_speakers_and_leaves_the_others_unnamed(
                 named_right += overlap
         spoken += segment.duration
     assert named_right / spoken > 0.9
+
+
+def test_voices_without_a_database_is_a_one_line_error(voices, tmp_path, capsys) -> None:
+    code, _, err = run(capsys, voices["enroll103"], "--voices", tmp_path / "none.sqlite3", "--out", tmp_path / "x.rttm")
+    assert_one_line_error(code, err, "no voice database")
+    assert not (tmp_path / "none.sqlite3").exists() and not (tmp_path / "x.rttm").exists()
