@@ -209,22 +209,30 @@ def test_a_missing_database_is_not_created_for_reading(db_path: Path) -> None:
 def test_two_processes_enrolling_at_once_both_land(db_path: Path) -> None:
     script = textwrap.dedent(
         """
-        import sys
+        import sys, time
+        from pathlib import Path
         import numpy as np
         from diarize_plugin.voices.store import Voiceprint, VoiceStore
-        path, who = sys.argv[1], sys.argv[2]
-        for index in range(10):
+        path, who, other = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
+        (path.parent / f"{who}.ready").touch()
+        while not (path.parent / f"{other}.ready").exists():  # start together
+            time.sleep(0.001)
+        for index in range(COUNT):
             embedding = np.full(192, index + 1, dtype=np.float32)
             print_ = Voiceprint(embedding, "campplus", "a" * 64, 5.0, "a.wav", "b" * 64, "2026-01-01T00:00:00+00:00")
             with VoiceStore.open(path) as store:
                 store.add_voiceprints(f"{who}{index}", [print_])
         """
-    )
-    writers = [subprocess.Popen([sys.executable, "-c", script, str(db_path), who]) for who in ("left", "right")]
+    ).replace("COUNT", "60")
+    db_path.parent.mkdir(mode=0o700)
+    writers = [
+        subprocess.Popen([sys.executable, "-c", script, str(db_path), who, other])
+        for who, other in (("left", "right"), ("right", "left"))
+    ]
     assert [writer.wait(timeout=120) for writer in writers] == [0, 0]
     with VoiceStore.open(db_path) as store:
         names = {person.name for person in store.people()}
-    assert names == {f"{who}{i}" for who in ("left", "right") for i in range(10)}
+    assert names == {f"{who}{i}" for who in ("left", "right") for i in range(60)}
 
 
 def test_an_empty_file_given_as_database_becomes_owner_only(tmp_path: Path) -> None:
