@@ -26,9 +26,11 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("path")
     importing = actions.add_parser("import", help="add the people of an export file (checked before writing)")
     importing.add_argument("path")
-    for sub in (parser, listing, show, rename, remove, export, importing):
+    # --db only after the action: a sub-parser's default would overwrite the main parser's value
+    for sub in (listing, show, rename, remove, export, importing):
         add_voice_db(sub)
         add_verbosity(sub)
+    add_verbosity(parser)
     parser.set_defaults(handler=run)
     return parser
 
