@@ -131,6 +131,15 @@ def add_voice_db(parser: argparse.ArgumentParser) -> None:
                         help="voice database file (default: $DIARIZE_VOICE_DB, else the per-user data folder)")
 
 
+def add_voice_options(parser: argparse.ArgumentParser) -> None:
+    """The embedder and the voice database of the commands that embed voices (enroll, identify)."""
+    parser.add_argument("--embedder", default="campplus", help="campplus (bundled, default), autospeech, or PATH.onnx")
+    parser.add_argument("--model-dir", help="folder of downloaded models")
+    parser.add_argument("--threads", type=positive_int,
+                        help="ONNX Runtime threads (default: $DIARIZE_THREADS, else the number of cores)")
+    add_voice_db(parser)
+
+
 def parse_time_range(text: str):
     """``START-END`` in seconds (``12.5-40``) or [h:]mm:ss (``1:05-1:20``) as a ``Segment``."""
     from pyannote.core import Segment

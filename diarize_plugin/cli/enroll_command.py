@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from .common import EXIT_OK, add_verbosity, add_voice_db, parse_time_range, positive_int
+from .common import EXIT_OK, add_verbosity, add_voice_options, parse_time_range
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -18,11 +18,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--segment", type=parse_time_range, metavar="START-END",
                         help="use only this part of each file (seconds, or [h:]mm:ss)")
     parser.add_argument("--note", help="a note stored with the person")
-    parser.add_argument("--embedder", default="campplus", help="campplus (bundled, default), autospeech, or PATH.onnx")
-    parser.add_argument("--model-dir", help="folder of downloaded models")
-    parser.add_argument("--threads", type=positive_int,
-                        help="ONNX Runtime threads (default: $DIARIZE_THREADS, else the number of cores)")
-    add_voice_db(parser)
+    add_voice_options(parser)
     add_verbosity(parser)
     parser.set_defaults(handler=run)
     return parser

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from .common import EXIT_OK, EXIT_UNMATCH, add_verbosity, add_voice_db, parse_time_range, positive_int
+from .common import EXIT_OK, EXIT_UNMATCH, add_verbosity, add_voice_options, parse_time_range
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -22,11 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--segment", type=parse_time_range, metavar="START-END",
                         help="use only this part of the file (seconds, or [h:]mm:ss)")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
-    parser.add_argument("--embedder", default="campplus", help="campplus (bundled, default), autospeech, or PATH.onnx")
-    parser.add_argument("--model-dir", help="folder of downloaded models")
-    parser.add_argument("--threads", type=positive_int,
-                        help="ONNX Runtime threads (default: $DIARIZE_THREADS, else the number of cores)")
-    add_voice_db(parser)
+    add_voice_options(parser)
     add_verbosity(parser)
     parser.set_defaults(handler=run)
     return parser
@@ -34,10 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run(arguments: argparse.Namespace) -> int:
     from ..errors import DiarizeError
+    from ..input_file import check_input_file
     from ..pipeline import Diarizer
     from ..voices import Gallery, VoiceStore, identify
-
-    from ..input_file import check_input_file
 
     if arguments.top < 1:
         raise DiarizeError(f"--top counts matches: give 1 or more, not {arguments.top}")
