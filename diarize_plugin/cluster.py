@@ -15,9 +15,13 @@ from sklearn.cluster import AgglomerativeClustering
 from .embed.base import l2_normalize
 from .errors import DiarizeError
 
-#: most embeddings clustered directly; beyond this an even subset is clustered and the rest
-#: assigned to the nearest centroid (the distance matrix grows with the square of this)
+#: most embeddings clustered directly (the distance matrix grows with the square of this);
+#: more are clustered in consecutive blocks of at most this many, whose clusters are then
+#: clustered together (:func:`cluster_embeddings`)
 MAX_CLUSTERED_POINTS = 4000
+#: clusters of a block smaller than this (embeddings) join their nearest one before the blocks'
+#: clusters meet: windows straddling a change of speaker, not people
+MIN_BLOCK_CLUSTER_SIZE = 3
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,7 @@ def cluster_embeddings(
     threshold: float,
     bounds: SpeakerBounds = SpeakerBounds(),
     min_cluster_size: int | None = None,
+    max_clustered: int | None = None,
 ) -> np.ndarray:
     """One speaker label (0, 1, ...) per embedding row.
 
@@ -69,6 +74,11 @@ def cluster_embeddings(
     large cluster, unless that would break ``bounds``: such clusters are mostly windows that
     straddle a speaker change or overlap, not extra speakers. Labels are numbered in order of
     first appearance.
+
+    More than ``max_clustered`` embeddings (default :data:`MAX_CLUSTERED_POINTS`) are clustered
+    in consecutive blocks, and the blocks' clusters then together
+    (:func:`_cluster_in_blocks`), so that someone who speaks for only a minute of ten hours
+    keeps a cluster of their own.
     """
     count = len(embeddings)
     if count == 0:
@@ -77,14 +87,11 @@ def cluster_embeddings(
         return np.zeros(1, dtype=int)
     if min_cluster_size is None:
         min_cluster_size = default_min_cluster_size(count)
+    limit = MAX_CLUSTERED_POINTS if max_clustered is None else max_clustered
+    if count > limit:
+        return _by_first_appearance(_cluster_in_blocks(embeddings, threshold, bounds, min_cluster_size, limit))
     unit = l2_normalize(np.asarray(embeddings, dtype=np.float64))
-    subset = _even_subset(count, MAX_CLUSTERED_POINTS)
-    labels = _agglomerate(unit[subset], threshold, bounds, min_cluster_size)
-    centroids = _centroids(unit[subset], labels)
-    final = _nearest_centroid(unit, centroids)
-    if len(np.unique(final)) < len(centroids):
-        final[subset] = labels  # reassignment emptied a cluster: keep the clustering's own answer
-    return _by_first_appearance(final)
+    return _by_first_appearance(_agglomerate(unit, threshold, bounds, min_cluster_size))
 
 
 def default_min_cluster_size(count: int) -> int:
@@ -170,15 +177,109 @@ def _nearest_centroid(unit: np.ndarray, centroids: np.ndarray) -> np.ndarray:
     return np.argmax(unit @ centroids.T, axis=1)
 
 
-def _even_subset(count: int, limit: int) -> np.ndarray:
-    if count <= limit:
-        return np.arange(count)
-    return np.unique(np.linspace(0, count - 1, limit).round().astype(int))
-
-
 def _by_first_appearance(labels: np.ndarray) -> np.ndarray:
     _, first = np.unique(labels, return_index=True)
     order = np.argsort(first, kind="stable")
     remap = np.empty(int(labels.max()) + 1, dtype=int)
     remap[np.unique(labels)[order]] = np.arange(len(order))
     return remap[labels]
+
+
+# --- more embeddings than one clustering holds ------------------------------------------------
+
+
+def _cluster_in_blocks(
+    embeddings: np.ndarray, threshold: float, bounds: SpeakerBounds, min_cluster_size: int, block_size: int
+) -> np.ndarray:
+    """Labels for more embeddings than one distance matrix should hold.
+
+    Each block of ``block_size`` consecutive embeddings is cut at ``threshold`` (clusters under
+    :data:`MIN_BLOCK_CLUSTER_SIZE` joining their nearest); the blocks' clusters are then merged
+    by average linkage over *all their members*, which the sums of their unit vectors give
+    exactly (the mean cosine similarity of two groups is the dot product of their sums over
+    the product of their sizes), until no two are closer than ``threshold``. Clusters smaller
+    than ``min_cluster_size`` are folded and ``bounds`` honoured as for a single block; last,
+    every embedding goes to its nearest centroid.
+    """
+    count = len(embeddings)
+    edges = np.linspace(0, count, -(-count // block_size) + 1).round().astype(int)
+    group_of = np.empty(count, dtype=int)
+    sums: list[np.ndarray] = []
+    for start, stop in zip(edges[:-1], edges[1:]):
+        unit = l2_normalize(np.asarray(embeddings[start:stop], dtype=np.float64))
+        local = _fold_small_clusters(unit, _fit(unit, distance_threshold=threshold), MIN_BLOCK_CLUSTER_SIZE, 1)
+        group_of[start:stop] = len(sums) + local
+        block_sums = np.zeros((int(local.max()) + 1, unit.shape[1]))
+        np.add.at(block_sums, local, unit)
+        sums.extend(block_sums)
+    group_sums = np.array(sums)
+    group_sizes = np.bincount(group_of, minlength=len(group_sums)).astype(np.float64)
+    cluster_of_group = _average_linkage(group_sums, group_sizes, threshold=threshold)
+    cluster_of_group = _fold_small_groups(group_sums, group_sizes, cluster_of_group, min_cluster_size, bounds.minimum)
+    found = int(cluster_of_group.max()) + 1
+    if bounds.maximum is not None and found > bounds.maximum:
+        cluster_of_group = _average_linkage(group_sums, group_sizes, num_clusters=bounds.maximum)
+    elif found < bounds.minimum:
+        cluster_of_group = _average_linkage(group_sums, group_sizes, num_clusters=min(bounds.minimum, len(group_sums)))
+    labels = cluster_of_group[group_of]
+    centroids = np.zeros((int(labels.max()) + 1, group_sums.shape[1]))
+    np.add.at(centroids, cluster_of_group, group_sums)
+    centroids = l2_normalize(centroids)
+    final = np.concatenate([
+        _nearest_centroid(l2_normalize(np.asarray(embeddings[start:stop], dtype=np.float64)), centroids)
+        for start, stop in zip(edges[:-1], edges[1:])
+    ])
+    if len(np.unique(final)) < len(centroids):
+        return labels  # reassignment emptied a cluster: keep the clustering's own answer
+    return final
+
+
+def _average_linkage(
+    sums: np.ndarray, sizes: np.ndarray, threshold: float | None = None, num_clusters: int | None = None
+) -> np.ndarray:
+    """Average-linkage clustering (cosine) of groups of unit vectors given by their ``sums``
+    ``(G, D)`` and ``sizes`` ``(G,)``: a cluster per group at first, then the closest two merge
+    until the closest are ``threshold`` apart or ``num_clusters`` remain. Returns the cluster
+    of every group, numbered from 0."""
+    count = len(sizes)
+    gram = sums @ sums.T
+    weights = sizes.astype(np.float64).copy()
+    distance = 1.0 - gram / np.outer(weights, weights)
+    np.fill_diagonal(distance, np.inf)
+    owner = np.arange(count)
+    merged_away = np.zeros(count, dtype=bool)
+    remaining = count
+    while remaining > max(num_clusters or 1, 1):
+        first, second = np.unravel_index(int(np.argmin(distance)), distance.shape)
+        if num_clusters is None and distance[first, second] >= threshold:
+            break
+        keep, gone = min(first, second), max(first, second)
+        gram[keep] += gram[gone]
+        gram[:, keep] += gram[:, gone]
+        weights[keep] += weights[gone]
+        merged_away[gone] = True
+        distance[keep] = np.where(merged_away, np.inf, 1.0 - gram[keep] / (weights[keep] * weights))
+        distance[keep, keep] = np.inf
+        distance[:, keep] = distance[keep]
+        distance[gone, :] = np.inf
+        distance[:, gone] = np.inf
+        owner[owner == gone] = keep
+        remaining -= 1
+    return np.unique(owner, return_inverse=True)[1]
+
+
+def _fold_small_groups(
+    sums: np.ndarray, sizes: np.ndarray, cluster_of_group: np.ndarray, min_cluster_size: int, keep_at_least: int
+) -> np.ndarray:
+    """Clusters with fewer than ``min_cluster_size`` members give their groups to the nearest
+    kept cluster (the ``keep_at_least`` largest are kept whatever their size)."""
+    cluster_sizes = np.bincount(cluster_of_group, weights=sizes)
+    keep = min(len(cluster_sizes), max(int(np.sum(cluster_sizes >= min_cluster_size)), keep_at_least))
+    if keep >= len(cluster_sizes):
+        return cluster_of_group
+    kept = np.sort(np.argsort(-cluster_sizes, kind="stable")[:keep])
+    centroid_sums = np.zeros((len(cluster_sizes), sums.shape[1]))
+    np.add.at(centroid_sums, cluster_of_group, sums)
+    nearest = kept[_nearest_centroid(l2_normalize(sums), l2_normalize(centroid_sums[kept]))]
+    folded = np.where(np.isin(cluster_of_group, kept), cluster_of_group, nearest)
+    return np.unique(folded, return_inverse=True)[1]

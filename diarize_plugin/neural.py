@@ -22,6 +22,7 @@ import numpy as np
 from pyannote.core import Annotation, Segment, Timeline
 from scipy.optimize import linear_sum_assignment
 
+from .audio_source import AudioSource, as_audio_source
 from .cluster import SpeakerBounds, cluster_embeddings
 from .embed.base import SpeakerEmbedder, l2_normalize
 from .progress import ProgressFactory, no_progress
@@ -29,6 +30,8 @@ from .segmentation import (
     FRAME_DURATION_S,
     FRAME_DURATION_SAMPLES,
     FRAME_STEP_SAMPLES,
+    FRAME_STEP_S,
+    CHUNK_SAMPLES,
     SAMPLE_RATE,
     SegmentationResult,
     Segmenter,
@@ -74,13 +77,15 @@ MIN_EMBEDDED_S = 0.2
 
 @dataclass(frozen=True)
 class LocalSpeaker:
-    """Local speaker ``speaker`` (0–2) of chunk ``chunk``, and the samples that embed it."""
+    """Local speaker ``speaker`` (0–2) of chunk ``chunk``, and the samples that embed it:
+    those set in ``sample_mask``, counted from sample ``first_sample`` of the recording."""
 
     chunk: int
     speaker: int
     sample_mask: np.ndarray
     #: active long enough for its embedding to shape the clusters (others are only assigned)
     reliable: bool
+    first_sample: int = 0
 
 
 class NeuralDiarization:
@@ -138,21 +143,24 @@ class NeuralDiarization:
 
     def __call__(
         self,
-        waveform: np.ndarray,
+        waveform: np.ndarray | AudioSource,
         bounds: SpeakerBounds,
         threshold: float,
         uri: str | None = None,
         progress: ProgressFactory = no_progress,
     ) -> Annotation:
-        """Speaker turns of a 16 kHz mono waveform, overlapping where speakers overlap."""
-        duration_s = len(waveform) / SAMPLE_RATE
-        segmentation = self._segment(waveform, duration_s, progress)
+        """Speaker turns of a 16 kHz mono waveform (an array or an
+        :class:`~diarize_plugin.audio_source.AudioSource`), overlapping where speakers overlap."""
+        audio = as_audio_source(waveform)
+        duration_s = audio.duration_s
         if self.identity == "windows":
-            return self._by_windows(waveform, segmentation, bounds, threshold, uri, progress)
-        local_speakers = self._local_speakers(segmentation, len(waveform))
+            count = self._segment(audio, duration_s, progress, keep_chunks=False)
+            return self._by_windows(audio, count, duration_s, bounds, threshold, uri, progress)
+        segmentation = self._segment(audio, duration_s, progress, keep_chunks=True)
+        local_speakers = self._local_speakers(segmentation, audio.num_samples)
         if not local_speakers:
             return Annotation(uri=uri)
-        embeddings = self._embed(waveform, local_speakers, duration_s, progress)
+        embeddings = self._embed(audio, local_speakers, duration_s, progress)
         reliable = np.array([item.reliable for item in local_speakers])
         if not reliable.any():
             reliable[:] = True
@@ -164,8 +172,9 @@ class NeuralDiarization:
 
     def _by_windows(
         self,
-        waveform: np.ndarray,
-        segmentation: SegmentationResult,
+        audio: AudioSource,
+        count: np.ndarray,
+        duration_s: float,
         bounds: SpeakerBounds,
         threshold: float,
         uri: str | None,
@@ -177,13 +186,11 @@ class NeuralDiarization:
         whole chunk; short windows clustered over the whole recording do not, so they name the
         main speaker of every frame, and overlap frames add the nearest other speaker.
         """
-        count = segmentation.expected_count()
-        duration_s = segmentation.duration_s
-        step_s = segmentation.frame_step_s
-        frames = speech_frames(waveform, count, step_s, self.speech_threshold, self.voiced_speech_threshold)
+        step_s = FRAME_STEP_S
+        frames = speech_frames(audio, count, step_s, self.speech_threshold, self.voiced_speech_threshold)
         speech = count_to_timeline(frames, step_s, duration_s)
         primary = label_speech(
-            waveform, speech, self.embedder, threshold, bounds,
+            audio, speech, self.embedder, threshold, bounds,
             self.window_s, self.hop_s, self.min_turn_s, uri=uri, progress=progress,
             merge_similarity=self.merge_similarity,
         )
@@ -193,7 +200,10 @@ class NeuralDiarization:
             overlap = in_turn_overlap(primary, overlap, weak)
         return add_overlapping_speakers(primary, overlap, may_add_speaker=bounds.maximum is None or bounds.maximum > 1)
 
-    def _segment(self, waveform: np.ndarray, duration_s: float, progress: ProgressFactory) -> SegmentationResult:
+    def _segment(
+        self, audio: AudioSource, duration_s: float, progress: ProgressFactory, keep_chunks: bool
+    ) -> SegmentationResult | np.ndarray:
+        """Every chunk's activity (``keep_chunks``), or only the expected speaker count per frame."""
         from .segmentation import chunk_starts
 
         total = len(chunk_starts(duration_s, self.segmenter.step_s))
@@ -204,7 +214,9 @@ class NeuralDiarization:
                 bar.update(finished - done[0])
                 done[0] = finished
 
-            return self.segmenter(waveform, progress=advance)
+            if keep_chunks:
+                return self.segmenter(audio, progress=advance)
+            return self.segmenter.expected_count(audio, progress=advance)
 
     def _local_speakers(self, segmentation: SegmentationResult, num_samples: int) -> list[LocalSpeaker]:
         activations = segmentation.activations
@@ -216,20 +228,27 @@ class NeuralDiarization:
                 active = activations[chunk, :, speaker] > 0
                 clean = active & alone[chunk, :, 0]
                 frames = clean if clean.sum() * frame_s >= self.min_clean_s else active
-                mask = frames_to_samples(frames, int(round(start_s * SAMPLE_RATE)), num_samples)
+                first_sample = int(round(start_s * SAMPLE_RATE))
+                # the chunk's own samples only: a mask of the whole recording per local speaker
+                # would take (chunks x 3) times the recording's length
+                mask = frames_to_samples(frames, 0, min(CHUNK_SAMPLES, max(num_samples - first_sample, 0)))
                 if mask.sum() >= MIN_EMBEDDED_S * SAMPLE_RATE:
                     reliable = active.sum() * frame_s >= self.min_active_s
-                    found.append(LocalSpeaker(chunk, speaker, mask, bool(reliable)))
+                    found.append(LocalSpeaker(chunk, speaker, mask, bool(reliable), first_sample))
         return found
 
     def _embed(
-        self, waveform: np.ndarray, local_speakers: list[LocalSpeaker], duration_s: float, progress: ProgressFactory
+        self, audio: AudioSource, local_speakers: list[LocalSpeaker], duration_s: float, progress: ProgressFactory
     ) -> np.ndarray:
         rows = []
         with progress(total=len(local_speakers), duration_s=duration_s, description="embedding") as bar:
             for first in range(0, len(local_speakers), EMBEDDING_BATCH):
                 group = local_speakers[first : first + EMBEDDING_BATCH]
-                rows.append(self.embedder.embed_windows([waveform[item.sample_mask] for item in group]))
+                pieces = [
+                    audio.read(item.first_sample, item.first_sample + len(item.sample_mask))[item.sample_mask]
+                    for item in group
+                ]
+                rows.append(self.embedder.embed_windows(pieces))
                 bar.update(len(group))
         return np.concatenate(rows, axis=0)
 
@@ -342,7 +361,7 @@ def count_to_timeline(active: np.ndarray, frame_step_s: float, duration_s: float
 
 
 def speech_frames(
-    waveform: np.ndarray,
+    waveform: np.ndarray | AudioSource,
     count: np.ndarray,
     frame_step_s: float,
     speech_threshold: float = SPEECH_THRESHOLD,

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 from pyannote.core import Annotation
 
-from .audio import SAMPLE_RATE, load_audio, prepare_waveform
+from .audio import SAMPLE_RATE, prepare_waveform
+from .audio_source import AudioSource, InMemoryAudio, decode_audio
 from .cluster import SpeakerBounds
 from .embed.base import SpeakerEmbedder
 from .embed.registry import DEFAULT_EMBEDDER, load_embedder
@@ -173,32 +174,38 @@ class Diarizer:
 
     def run(
         self,
-        audio: str | os.PathLike[str] | np.ndarray,
+        audio: str | os.PathLike[str] | np.ndarray | AudioSource,
         num_speakers: int | None = None,
         min_speakers: int | None = None,
         max_speakers: int | None = None,
         uri: str | None = None,
     ) -> Annotation:
-        """Speaker turns of ``audio``: a file path, or a 16 kHz mono float32 waveform.
+        """Speaker turns of ``audio``: a file path, a 16 kHz float32 waveform (mono, or
+        ``(samples, channels)`` / ``(channels, samples)``, averaged), or an
+        :class:`~diarize_plugin.audio_source.AudioSource` (:func:`decode_audio`).
 
-        ``num_speakers`` fixes the number of speakers; ``min_speakers``/``max_speakers`` bound
+        A file is decoded once to a temporary 16-bit file and read a piece at a time, so memory
+        does not grow with its length. ``num_speakers`` fixes the number of speakers; ``min_speakers``/``max_speakers`` bound
         it; otherwise it is found automatically. The annotation's ``uri`` is ``uri``, else the
         file's stem. Silence-only input gives an empty annotation.
         """
         bounds = SpeakerBounds.from_options(num_speakers, min_speakers, max_speakers)
+        if isinstance(audio, AudioSource):
+            return self._run(audio, bounds, uri or "waveform")
         if isinstance(audio, np.ndarray):
             waveform = prepare_waveform(audio, SAMPLE_RATE, origin="waveform")
-            uri = uri or "waveform"
-        else:
-            waveform = load_audio(audio)
-            uri = uri or Path(audio).stem
+            return self._run(InMemoryAudio(waveform), bounds, uri or "waveform")
+        with decode_audio(audio) as decoded:
+            return self._run(decoded, bounds, uri or Path(audio).stem)
+
+    def _run(self, audio: AudioSource, bounds: SpeakerBounds, uri: str) -> Annotation:
         if self._neural is not None:
-            return self._neural(waveform, bounds, self.threshold, uri=uri, progress=self.progress)
-        return self._run_webrtcvad(waveform, bounds, uri)
+            return self._neural(audio, bounds, self.threshold, uri=uri, progress=self.progress)
+        return self._run_webrtcvad(audio, bounds, uri)
 
     def run_with_voices(
         self,
-        audio: str | os.PathLike[str] | np.ndarray,
+        audio: str | os.PathLike[str] | np.ndarray | AudioSource,
         gallery: "Gallery",
         threshold: float | None = None,
         num_speakers: int | None = None,
@@ -214,14 +221,15 @@ class Diarizer:
         from .voices.naming import name_speakers
 
         chosen = self.embedder.identification_threshold if threshold is None else check_threshold(threshold)
-        if isinstance(audio, np.ndarray):
-            waveform = prepare_waveform(audio, SAMPLE_RATE, origin="waveform")
-        else:
-            waveform, uri = load_audio(audio), uri or Path(audio).stem
-        annotation = self.run(waveform, num_speakers, min_speakers, max_speakers, uri=uri)
-        return name_speakers(annotation, waveform, self.embedder, gallery, chosen)
+        if isinstance(audio, (AudioSource, np.ndarray)):
+            source = audio if isinstance(audio, AudioSource) else InMemoryAudio(prepare_waveform(audio, SAMPLE_RATE))
+            annotation = self.run(source, num_speakers, min_speakers, max_speakers, uri=uri or "waveform")
+            return name_speakers(annotation, source, self.embedder, gallery, chosen)
+        with decode_audio(audio) as decoded:
+            annotation = self.run(decoded, num_speakers, min_speakers, max_speakers, uri=uri or Path(audio).stem)
+            return name_speakers(annotation, decoded, self.embedder, gallery, chosen)
 
-    def _run_webrtcvad(self, waveform: np.ndarray, bounds: SpeakerBounds, uri: str) -> Annotation:
+    def _run_webrtcvad(self, waveform: AudioSource, bounds: SpeakerBounds, uri: str) -> Annotation:
         speech = detect_speech(
             waveform,
             aggressiveness=self.vad.aggressiveness,

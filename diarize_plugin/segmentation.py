@@ -10,13 +10,14 @@ number of simultaneous speakers per frame. See ``models/segmentation-3.0.md``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from pyannote.core import Segment, Timeline
 
+from .audio_source import AudioSource, InMemoryAudio
 from .embed.onnx_session import open_session
 from .errors import DiarizeError
 
@@ -148,22 +149,54 @@ def aggregate(
     num_chunks, frames_per_chunk = values.shape[:2]
     if len(chunk_starts_s) != num_chunks:
         raise ValueError(f"{num_chunks} chunks of values but {len(chunk_starts_s)} chunk starts")
-    weights = np.ones(frames_per_chunk)
-    edge_frames = int(round(edge_s / frame_step_s))
-    if edge_frames > 0:
-        weights[:edge_frames] = 1e-12
-        weights[max(frames_per_chunk - edge_frames, 0) :] = 1e-12
-    weights = weights.reshape((frames_per_chunk,) + (1,) * (values.ndim - 2))
-    start_frames = np.rint(np.asarray(chunk_starts_s, dtype=np.float64) / frame_step_s).astype(np.int64)
-    num_frames = global_frame_count(duration_s, frame_step_s)
-    total_frames = max(int(start_frames.max(initial=0)) + frames_per_chunk, num_frames)
-    summed = np.zeros((total_frames,) + values.shape[2:])
-    weight_sum = np.zeros((total_frames,) + (1,) * (values.ndim - 2))
-    for start_frame, chunk in zip(start_frames, values):
-        summed[start_frame : start_frame + frames_per_chunk] += chunk * weights
-        weight_sum[start_frame : start_frame + frames_per_chunk] += weights
-    average = np.divide(summed, weight_sum, out=np.zeros_like(summed), where=weight_sum > 0)
-    return average[:num_frames].astype(np.float32)
+    average = FrameAverage(chunk_starts_s, frames_per_chunk, frame_step_s, duration_s, values.shape[2:], edge_s=edge_s)
+    for chunk, chunk_values_ in enumerate(values):
+        average.add(chunk, chunk_values_)
+    return average.result()
+
+
+class FrameAverage:
+    """:func:`aggregate` one chunk at a time, so that the chunks need not all be kept.
+
+    ``chunk_starts_s``: start (seconds) of every chunk that will be added; ``value_shape``: the
+    shape of one frame's value (``()`` for a scalar per frame).
+    """
+
+    def __init__(
+        self,
+        chunk_starts_s: np.ndarray,
+        frames_per_chunk: int,
+        frame_step_s: float,
+        duration_s: float,
+        value_shape: tuple[int, ...] = (),
+        *,
+        edge_s: float = 0.0,
+    ) -> None:
+        weights = np.ones(frames_per_chunk)
+        edge_frames = int(round(edge_s / frame_step_s))
+        if edge_frames > 0:
+            weights[:edge_frames] = 1e-12
+            weights[max(frames_per_chunk - edge_frames, 0) :] = 1e-12
+        self._weights = weights.reshape((frames_per_chunk,) + (1,) * len(value_shape))
+        self._start_frames = np.rint(np.asarray(chunk_starts_s, dtype=np.float64) / frame_step_s).astype(np.int64)
+        self._frames_per_chunk = frames_per_chunk
+        self._num_frames = global_frame_count(duration_s, frame_step_s)
+        total_frames = max(int(self._start_frames.max(initial=0)) + frames_per_chunk, self._num_frames)
+        self._summed = np.zeros((total_frames,) + tuple(value_shape))
+        self._weight_sum = np.zeros((total_frames,) + (1,) * len(value_shape))
+
+    def add(self, chunk: int, values: np.ndarray) -> None:
+        """Add the frame values ``(frames_per_chunk, *value_shape)`` of chunk number ``chunk``."""
+        start = int(self._start_frames[chunk])
+        stop = start + self._frames_per_chunk
+        self._summed[start:stop] += np.asarray(values, dtype=np.float64) * self._weights
+        self._weight_sum[start:stop] += self._weights
+
+    def result(self) -> np.ndarray:
+        """float32 average on the global grid: ``(global_frame_count, *value_shape)``."""
+        summed, weight_sum = self._summed[: self._num_frames], self._weight_sum[: self._num_frames]
+        average = np.divide(summed, weight_sum, out=np.zeros_like(summed), where=weight_sum > 0)
+        return average.astype(np.float32)
 
 
 def speech_regions(
@@ -256,35 +289,64 @@ class Segmenter:
                 "it is not a segmentation-3.0 export"
             )
 
-    def __call__(self, waveform: np.ndarray, progress: ProgressCallback | None = None) -> SegmentationResult:
-        """Segment ``waveform`` (16 kHz mono float32 in [-1, 1]).
+    def __call__(self, waveform: np.ndarray | AudioSource, progress: ProgressCallback | None = None) -> SegmentationResult:
+        """Segment ``waveform`` (16 kHz mono float32 in [-1, 1], an array or an
+        :class:`~diarize_plugin.audio_source.AudioSource`), keeping every chunk's activity.
 
         ``progress(chunks_done, chunks_total)`` is called after every batch.
         """
-        waveform = np.asarray(waveform, dtype=np.float32)
-        if waveform.ndim != 1:
-            raise DiarizeError(f"segmentation needs a mono waveform, got shape {waveform.shape}")
-        duration_s = len(waveform) / SAMPLE_RATE
-        starts_s = chunk_starts(duration_s, self.step_s)
-        start_samples = np.rint(starts_s * SAMPLE_RATE).astype(np.int64)
-        padded = np.zeros(int(start_samples[-1]) + CHUNK_SAMPLES, dtype=np.float32)
-        padded[: len(waveform)] = waveform
+        audio = _mono_source(waveform)
+        starts_s = chunk_starts(audio.duration_s, self.step_s)
         activations = np.empty((len(starts_s), FRAMES_PER_CHUNK, NUM_LOCAL_SPEAKERS), dtype=np.float32)
         probabilities = np.empty_like(activations)
-        for first in range(0, len(starts_s), self.batch_size):
-            batch_starts = start_samples[first : first + self.batch_size]
-            chunks = np.stack([padded[start : start + CHUNK_SAMPLES] for start in batch_starts])[:, None, :]
-            log_probs = self._session.run(["log_probs"], {"waveform": chunks})[0]
-            activations[first : first + len(batch_starts)] = powerset_to_multilabel(log_probs)
-            probabilities[first : first + len(batch_starts)] = np.exp(log_probs) @ _POWERSET_MAPPING
-            if progress is not None:
-                progress(first + len(batch_starts), len(starts_s))
+        for first, log_probs in self._log_probs(audio, starts_s, progress):
+            activations[first : first + len(log_probs)] = powerset_to_multilabel(log_probs)
+            probabilities[first : first + len(log_probs)] = np.exp(log_probs) @ _POWERSET_MAPPING
         return SegmentationResult(
             activations=activations,
             chunk_starts_s=starts_s,
             frame_step_s=FRAME_STEP_S,
             frame_duration_s=FRAME_DURATION_S,
             chunk_duration_s=CHUNK_DURATION_S,
-            duration_s=duration_s,
+            duration_s=audio.duration_s,
             probabilities=probabilities,
         )
+
+    def expected_count(
+        self, waveform: np.ndarray | AudioSource, progress: ProgressCallback | None = None, edge_s: float = 1.0
+    ) -> np.ndarray:
+        """:meth:`SegmentationResult.expected_count` of ``waveform`` without keeping the chunks:
+        each batch is averaged onto the global frame grid as it comes, so memory grows with the
+        number of frames (4 bytes each, 59 per second), not with the chunks (over 40 times that)."""
+        audio = _mono_source(waveform)
+        starts_s = chunk_starts(audio.duration_s, self.step_s)
+        average = FrameAverage(starts_s, FRAMES_PER_CHUNK, FRAME_STEP_S, audio.duration_s, edge_s=edge_s)
+        for first, log_probs in self._log_probs(audio, starts_s, progress):
+            counts = (np.exp(log_probs) @ _POWERSET_MAPPING).sum(axis=-1)
+            for offset, chunk_counts in enumerate(counts):
+                average.add(first + offset, chunk_counts)
+        return average.result()
+
+    def _log_probs(
+        self, audio: AudioSource, starts_s: np.ndarray, progress: ProgressCallback | None
+    ) -> Iterator[tuple[int, np.ndarray]]:
+        """``(first chunk, log_probs (batch, FRAMES_PER_CHUNK, 7))`` for every batch of chunks,
+        read from ``audio`` one batch at a time (zeros past its end)."""
+        start_samples = np.rint(starts_s * SAMPLE_RATE).astype(np.int64)
+        for first in range(0, len(starts_s), self.batch_size):
+            batch_starts = start_samples[first : first + self.batch_size]
+            span = audio.read_padded(int(batch_starts[0]), int(batch_starts[-1]) + CHUNK_SAMPLES)
+            offsets = batch_starts - batch_starts[0]
+            chunks = np.stack([span[offset : offset + CHUNK_SAMPLES] for offset in offsets])[:, None, :]
+            yield first, self._session.run(["log_probs"], {"waveform": chunks})[0]
+            if progress is not None:
+                progress(first + len(batch_starts), len(starts_s))
+
+
+def _mono_source(waveform: np.ndarray | AudioSource) -> AudioSource:
+    if isinstance(waveform, AudioSource):
+        return waveform
+    samples = np.asarray(waveform, dtype=np.float32)
+    if samples.ndim != 1:
+        raise DiarizeError(f"segmentation needs a mono waveform, got shape {samples.shape}")
+    return InMemoryAudio(samples)

@@ -17,6 +17,7 @@ import numpy as np
 from pyannote.core import Annotation
 
 from .audio import SAMPLE_RATE
+from .audio_source import AudioSource, as_audio_source
 from .embed.base import SpeakerEmbedder, l2_normalize
 from .turns import speaker_label
 
@@ -26,7 +27,7 @@ POOLED_S = 30.0
 
 def merge_same_speakers(
     annotation: Annotation,
-    waveform: np.ndarray,
+    waveform: np.ndarray | AudioSource,
     embedder: SpeakerEmbedder,
     min_similarity: float,
     min_speakers: int = 1,
@@ -39,6 +40,7 @@ def merge_same_speakers(
     labels = list(annotation.labels())
     if len(labels) <= max(min_speakers, 1):
         return annotation
+    waveform = as_audio_source(waveform)
     merged = annotation
     pooled = {label: _pooled_embedding(merged, label, waveform, embedder) for label in labels}
     while len(pooled) > max(min_speakers, 1):
@@ -58,11 +60,11 @@ def merge_same_speakers(
     return _by_first_appearance(merged.support())
 
 
-def _pooled_embedding(annotation: Annotation, label: str, waveform: np.ndarray, embedder: SpeakerEmbedder) -> np.ndarray:
+def _pooled_embedding(annotation: Annotation, label: str, audio: AudioSource, embedder: SpeakerEmbedder) -> np.ndarray:
     pieces, total = [], 0
     limit = int(POOLED_S * SAMPLE_RATE)
     for turn in annotation.label_timeline(label, copy=False):
-        piece = waveform[int(turn.start * SAMPLE_RATE) : int(turn.end * SAMPLE_RATE)][: limit - total]
+        piece = audio.crop(turn)[: limit - total]
         pieces.append(piece)
         total += len(piece)
         if total >= limit:

@@ -34,40 +34,67 @@ def windows_to_annotation(
     annotation = Annotation(uri=uri)
     if not windows or not len(speech):
         return annotation
-    frame_labels, first_frame = _frame_labels(windows, np.asarray(labels), speech)
+    labeller = _FrameLabeller(windows, np.asarray(labels), speech)
     names: dict[int, str] = {}
     for region in speech:
-        start = int(round(region.start / FRAME_S)) - first_frame
-        end = int(round(region.end / FRAME_S)) - first_frame
-        runs = _absorb_short_runs(_label_runs(frame_labels[start:end]), round(min_turn_s / FRAME_S))
+        start = int(round(region.start / FRAME_S)) - labeller.first_frame
+        end = int(round(region.end / FRAME_S)) - labeller.first_frame
+        runs = _absorb_short_runs(_label_runs(labeller.labels(start, end)), round(min_turn_s / FRAME_S))
         for run_start, run_end, label in runs:
             name = names.setdefault(label, speaker_label(len(names)))
+            first_frame = labeller.first_frame
             segment = Segment((start + first_frame + run_start) * FRAME_S, (start + first_frame + run_end) * FRAME_S)
             annotation[segment, name] = name
     return annotation.support()
 
 
-def _frame_labels(windows: list[Segment], labels: np.ndarray, speech: Timeline) -> tuple[np.ndarray, int]:
-    first_frame = int(np.floor(min(speech[0].start, windows[0].start) / FRAME_S))
-    last_frame = int(np.ceil(max(speech[-1].end, max(w.end for w in windows)) / FRAME_S))
-    num_frames = last_frame - first_frame
-    scores = np.zeros((num_frames, int(labels.max()) + 1), dtype=np.float32)
-    for window, label in zip(windows, labels):
-        start = int(round(window.start / FRAME_S)) - first_frame
-        end = max(start + 1, int(round(window.end / FRAME_S)) - first_frame)
-        ramp = 1.0 - np.abs(np.linspace(-1.0, 1.0, end - start, dtype=np.float32))
-        scores[start:end, label] += ramp + 1e-3
-    covered = scores.max(axis=1) > 0
-    frame_labels = scores.argmax(axis=1)
-    if not covered.all():
-        centres = np.array([(w.start + w.end) / 2 / FRAME_S - first_frame for w in windows])
-        order = np.argsort(centres, kind="stable")
-        uncovered = np.flatnonzero(~covered) + 0.5
-        position = np.clip(np.searchsorted(centres[order], uncovered), 1, len(order) - 1) if len(order) > 1 else np.zeros(len(uncovered), dtype=int)
+class _FrameLabeller:
+    """The speaker of every frame: the label whose windows cover it with the most weight, else
+    the label of the window whose centre is nearest. Frames are counted from ``first_frame``
+    and labelled one speech region at a time, so memory follows the longest region, not the
+    recording."""
+
+    def __init__(self, windows: list[Segment], labels: np.ndarray, speech: Timeline) -> None:
+        self.num_labels = int(labels.max()) + 1
+        self.first_frame = int(np.floor(min(speech[0].start, windows[0].start) / FRAME_S))
+        starts = np.array([int(round(w.start / FRAME_S)) for w in windows]) - self.first_frame
+        ends = np.maximum(starts + 1, np.array([int(round(w.end / FRAME_S)) for w in windows]) - self.first_frame)
+        by_start = np.argsort(starts, kind="stable")  # sliding windows already come in this order
+        self.window_starts, self.window_ends = starts[by_start], ends[by_start]
+        self.start_labels = labels[by_start]
+        # the windows that may cover a frame range: from the first whose running end passes it
+        self.running_max_end = np.maximum.accumulate(self.window_ends)
+        self.window_labels = labels
+        self.centres = np.array([(w.start + w.end) / 2 / FRAME_S - self.first_frame for w in windows])
+        self.centre_order = np.argsort(self.centres, kind="stable")
+
+    def labels(self, start: int, end: int) -> np.ndarray:
+        """Labels of frames ``[start, end)`` (counted from ``first_frame``)."""
+        scores = np.zeros((max(end - start, 0), self.num_labels), dtype=np.float32)
+        first = int(np.searchsorted(self.running_max_end, start, side="right"))
+        last = int(np.searchsorted(self.window_starts, end, side="left"))
+        for index in range(first, last):
+            window_start, window_end = int(self.window_starts[index]), int(self.window_ends[index])
+            if window_end <= start or window_start >= end:
+                continue
+            ramp = 1.0 - np.abs(np.linspace(-1.0, 1.0, window_end - window_start, dtype=np.float32))
+            lo, hi = max(window_start, start), min(window_end, end)
+            scores[lo - start : hi - start, self.start_labels[index]] += ramp[lo - window_start : hi - window_start] + 1e-3
+        covered = scores.max(axis=1, initial=0.0) > 0
+        frame_labels = scores.argmax(axis=1) if len(scores) else np.zeros(0, dtype=np.int64)
+        if not covered.all():
+            frame_labels[~covered] = self._nearest_labels(np.flatnonzero(~covered) + start + 0.5)
+        return frame_labels
+
+    def _nearest_labels(self, frames: np.ndarray) -> np.ndarray:
+        centres, order, labels = self.centres, self.centre_order, self.window_labels
+        if len(order) > 1:
+            position = np.clip(np.searchsorted(centres[order], frames), 1, len(order) - 1)
+        else:
+            position = np.zeros(len(frames), dtype=int)
         left, right = order[np.maximum(position - 1, 0)], order[position]
-        nearer_left = np.abs(centres[left] - uncovered) <= np.abs(centres[right] - uncovered)
-        frame_labels[~covered] = np.where(nearer_left, labels[left], labels[right])
-    return frame_labels, first_frame
+        nearer_left = np.abs(centres[left] - frames) <= np.abs(centres[right] - frames)
+        return np.where(nearer_left, labels[left], labels[right])
 
 
 def _label_runs(frame_labels: np.ndarray) -> list[list[int]]:

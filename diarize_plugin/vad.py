@@ -11,35 +11,48 @@ from __future__ import annotations
 import numpy as np
 from pyannote.core import Segment, Timeline
 
+from .audio_source import AudioSource, as_audio_source
 from .errors import DiarizeError
 
 FRAME_MS = 30
 VAD_SAMPLE_RATE = 16_000
 
 
-def frame_decisions(waveform: np.ndarray, aggressiveness: int = 2, frame_ms: int = FRAME_MS) -> np.ndarray:
+#: webrtcvad frames converted to 16-bit PCM at a time (about a minute)
+FRAMES_PER_BLOCK = 2000
+
+
+def frame_decisions(
+    waveform: np.ndarray | AudioSource, aggressiveness: int = 2, frame_ms: int = FRAME_MS
+) -> np.ndarray:
     """webrtcvad's speech (True) / non-speech decision for each ``frame_ms`` frame.
 
-    ``waveform``: 16 kHz mono float32 in [-1, 1]. A trailing partial frame is ignored.
+    ``waveform``: 16 kHz mono float32 in [-1, 1] (an array or an
+    :class:`~diarize_plugin.audio_source.AudioSource`, read a minute at a time). A trailing
+    partial frame is ignored.
     """
     import webrtcvad
 
     if aggressiveness not in (0, 1, 2, 3):
         raise DiarizeError(f"VAD aggressiveness must be 0, 1, 2 or 3, not {aggressiveness}")
+    audio = as_audio_source(waveform)
     vad = webrtcvad.Vad(aggressiveness)
     frame_samples = VAD_SAMPLE_RATE * frame_ms // 1000
-    num_frames = len(waveform) // frame_samples
-    pcm = (np.clip(waveform[: num_frames * frame_samples], -1.0, 1.0) * 32767.0).astype("<i2").tobytes()
     frame_bytes = frame_samples * 2
-    return np.fromiter(
-        (vad.is_speech(pcm[i * frame_bytes : (i + 1) * frame_bytes], VAD_SAMPLE_RATE) for i in range(num_frames)),
-        dtype=bool,
-        count=num_frames,
-    )
+    num_frames = audio.num_samples // frame_samples
+    decisions = np.zeros(num_frames, dtype=bool)
+    for first in range(0, num_frames, FRAMES_PER_BLOCK):
+        count = min(FRAMES_PER_BLOCK, num_frames - first)
+        block = audio.read(first * frame_samples, (first + count) * frame_samples)
+        pcm = (np.clip(block, -1.0, 1.0) * 32767.0).astype("<i2").tobytes()
+        decisions[first : first + count] = [
+            vad.is_speech(pcm[i * frame_bytes : (i + 1) * frame_bytes], VAD_SAMPLE_RATE) for i in range(count)
+        ]
+    return decisions
 
 
 def detect_speech(
-    waveform: np.ndarray,
+    waveform: np.ndarray | AudioSource,
     aggressiveness: int = 3,
     speech_pad_s: float = 0.2,
     min_speech_s: float = 0.15,
@@ -56,7 +69,7 @@ def detect_speech(
     speech = frame_decisions(waveform, aggressiveness, frame_ms)
     frame_s = frame_ms / 1000.0
     runs = _fill_short_gaps(_runs(speech), round(min_silence_s / frame_s))
-    duration_s = len(waveform) / VAD_SAMPLE_RATE
+    duration_s = len(as_audio_source(waveform)) / VAD_SAMPLE_RATE
     regions = [
         Segment(max(0.0, start * frame_s - speech_pad_s), min(duration_s, end * frame_s + speech_pad_s))
         for start, end in runs

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from pyannote.core import Annotation, Segment, Timeline
 
-from .audio import SAMPLE_RATE
+from .audio_source import AudioSource, as_audio_source
 from .cluster import SpeakerBounds, cluster_embeddings
 from .embed.base import SpeakerEmbedder
 from .progress import ProgressFactory, no_progress
@@ -23,23 +23,24 @@ EMBEDDING_BATCH = 64
 
 def embed_segments(
     embedder: SpeakerEmbedder,
-    waveform: np.ndarray,
+    waveform: np.ndarray | AudioSource,
     segments: list[Segment],
     progress: ProgressFactory = no_progress,
 ) -> np.ndarray:
-    """One embedding per time segment of a 16 kHz ``waveform``: ``(N, D)``, in batches."""
-    rows = []
-    with progress(total=len(segments), duration_s=len(waveform) / SAMPLE_RATE, description="embedding") as bar:
+    """One embedding per time segment of a 16 kHz ``waveform``: ``(N, D)`` float32, in batches
+    (each batch's audio is read when it is embedded)."""
+    audio = as_audio_source(waveform)
+    embeddings = np.zeros((len(segments), embedder.dimension), dtype=np.float32)
+    with progress(total=len(segments), duration_s=audio.duration_s, description="embedding") as bar:
         for first in range(0, len(segments), EMBEDDING_BATCH):
             batch = segments[first : first + EMBEDDING_BATCH]
-            pieces = [waveform[int(s.start * SAMPLE_RATE) : int(s.end * SAMPLE_RATE)] for s in batch]
-            rows.append(embedder.embed_windows(pieces))
+            embeddings[first : first + len(batch)] = embedder.embed_windows([audio.crop(s) for s in batch])
             bar.update(len(batch))
-    return np.concatenate(rows, axis=0)
+    return embeddings
 
 
 def label_speech(
-    waveform: np.ndarray,
+    waveform: np.ndarray | AudioSource,
     speech: Timeline,
     embedder: SpeakerEmbedder,
     threshold: float,

@@ -77,13 +77,6 @@ def test_m4a_aac_decodes_through_ffmpeg(tmp_path: Path) -> None:
     assert_16k_mono(load_audio(target), tolerance_s=0.1)
 
 
-def test_max_duration_is_enforced(tmp_path: Path) -> None:
-    path = tmp_path / "long.wav"
-    soundfile.write(path, tone(SAMPLE_RATE, duration_s=2.0), SAMPLE_RATE)
-    with pytest.raises(DiarizeError, match="split it into shorter files"):
-        load_audio(path, max_duration_s=1.0)
-
-
 def test_missing_file_says_it_does_not_exist(tmp_path: Path) -> None:
     with pytest.raises(DiarizeError, match="does not exist"):
         load_audio(tmp_path / "absent.wav")

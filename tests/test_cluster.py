@@ -145,12 +145,38 @@ def test_one_embedding_is_speaker_zero() -> None:
     assert cluster_embeddings(np.ones((1, DIMENSION), dtype=np.float32), THRESHOLD).tolist() == [0]
 
 
-def test_long_input_is_clustered_on_a_subset_and_every_row_labelled(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_long_input_is_clustered_in_blocks_and_every_row_labelled(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cluster, "MAX_CLUSTERED_POINTS", 60)
     embeddings, truth = voices([100, 100, 100])
     labels = cluster_embeddings(embeddings, THRESHOLD)
     assert len(labels) == 300
     assert same_partition(labels, truth)
+
+
+def test_a_quiet_speaker_in_a_long_recording_keeps_a_speaker_of_their_own() -> None:
+    # scaled down: 5 voices of 600 windows each and one of 40 in the middle, blocks of 300
+    # (in the real thing: 10 h, 40,000 windows, blocks of 4,000, a speaker of 1-2 minutes);
+    # an even subset of 300 would hold 4 of the quiet voice's windows, a splinter to fold
+    embeddings, truth = voices([600, 600, 600, 40, 600, 600], spread=0.8, interleave=False, seed=3)
+    order = np.argsort(np.where(truth == 3, 1499.5, np.arange(len(truth)) % 3000), kind="stable")
+    embeddings, truth = embeddings[order], truth[order]
+    labels = cluster_embeddings(embeddings, THRESHOLD, max_clustered=300)
+    assert same_partition(labels, truth)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_average_linkage_of_groups_of_one_is_plain_average_linkage(seed: int) -> None:
+    embeddings, _ = voices([12, 9, 7, 3], spread=1.2, seed=seed)
+    unit = embeddings / np.linalg.norm(embeddings, axis=1, keepdims=True)
+    grouped = cluster._average_linkage(unit.astype(np.float64), np.ones(len(unit)), threshold=THRESHOLD)
+    plain = cluster._fit(unit.astype(np.float64), distance_threshold=THRESHOLD)
+    assert same_partition(grouped, plain)
+
+
+def test_bounds_hold_when_clustering_in_blocks() -> None:
+    embeddings, truth = voices([150, 150, 150, 150], spread=0.8, seed=5)
+    assert len(set(cluster_embeddings(embeddings, THRESHOLD, SpeakerBounds(2, 2), max_clustered=100).tolist())) == 2
+    assert len(set(cluster_embeddings(embeddings, THRESHOLD, SpeakerBounds(6, 6), max_clustered=100).tolist())) == 6
 
 
 def test_bounds_from_num_speakers_are_exact() -> None:

@@ -151,3 +151,15 @@ def test_speech_regions_of_ami_excerpts_match_the_reference(segmenter: Segmenter
         speech = speech_regions(result.speech_probability(), duration_s=result.duration_s)
         metric(reference[uri], speech.to_annotation(), uem=Timeline([Segment(0.0, result.duration_s)]))
     assert abs(metric) < 0.2
+
+
+def test_expected_count_without_keeping_chunks_equals_the_full_result() -> None:
+    from conftest import speech_like
+
+    from diarize_plugin.audio_source import InMemoryAudio
+
+    segmenter = Segmenter(step_s=2.0, threads=1)
+    waveform = np.concatenate([speech_like(9.0), np.zeros(4 * SAMPLE_RATE, dtype=np.float32), speech_like(6.0, seed=4)])
+    expected = segmenter(waveform).expected_count()
+    assert np.array_equal(segmenter.expected_count(InMemoryAudio(waveform)), expected)
+    assert expected.max() > 0.5

@@ -97,24 +97,26 @@ def diarize_file(path: str, output: str, settings: DiarizationSettings, threads:
 
 
 def _diarize(path: Path, output: Path, settings: DiarizationSettings, threads: int) -> FileResult:
-    from ..audio import SAMPLE_RATE, load_audio
+    from ..audio_source import decode_audio
     from ..formats import exclusive
 
     started = time.perf_counter()
-    waveform = load_audio(path)  # before the models: a bad file fails without loading them
-    loading_started = time.perf_counter()
-    diarizer = _diarizer_for(settings, threads)
-    started += time.perf_counter() - loading_started
-    annotation = diarizer.run(
-        waveform,
-        uri=path.stem,
-        num_speakers=settings.num_speakers,
-        min_speakers=settings.min_speakers,
-        max_speakers=settings.max_speakers,
-    )
+    # decoded before the models load (a bad file fails without loading them), to a temporary
+    # file read a piece at a time: memory does not grow with the recording's length
+    with decode_audio(path) as audio:
+        loading_started = time.perf_counter()
+        diarizer = _diarizer_for(settings, threads)
+        started += time.perf_counter() - loading_started
+        annotation = diarizer.run(
+            audio,
+            uri=path.stem,
+            num_speakers=settings.num_speakers,
+            min_speakers=settings.min_speakers,
+            max_speakers=settings.max_speakers,
+        )
     if settings.exclusive:
         annotation = exclusive(annotation)
-    duration_s = len(waveform) / SAMPLE_RATE
+    duration_s = audio.duration_s
     return FileResult(
         _render(annotation, path, output, settings, duration_s),
         duration_s=round(duration_s, 3),

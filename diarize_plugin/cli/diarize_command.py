@@ -86,7 +86,7 @@ def run(arguments: argparse.Namespace) -> int:
     inputs = [("input", arguments.input)] + ([("--transcript", arguments.transcript)] if arguments.transcript else [])
     outputs = [("--out", arguments.out)] + ([("--rttm", arguments.rttm)] if arguments.rttm else [])
     check_outputs(outputs, inputs)
-    from ..audio import SAMPLE_RATE, load_audio
+    from ..audio_source import decode_audio
     from ..cluster import SpeakerBounds
     from ..formats import DOCUMENT_FORMATS, exclusive, render_annotation
     from ..pipeline import DEFAULT_SEGMENTATION, Diarizer, VadOptions
@@ -98,7 +98,7 @@ def run(arguments: argparse.Namespace) -> int:
     SpeakerBounds.from_options(arguments.num_speakers, arguments.min_speakers, arguments.max_speakers)
     if arguments.voices_threshold is not None and arguments.voices is None:
         raise DiarizeError("--voices-threshold needs --voices (name the speakers after enrolled people)")
-    waveform = load_audio(arguments.input)
+    audio = decode_audio(arguments.input)  # once, to a temporary file deleted at exit
     diarizer = Diarizer(
         embedder=arguments.embedder,
         segmentation=segmentation,
@@ -113,12 +113,12 @@ def run(arguments: argparse.Namespace) -> int:
                  max_speakers=arguments.max_speakers)
     similarity = None
     if arguments.voices is None:
-        annotation = diarizer.run(waveform, uri=Path(arguments.input).stem, **count)
+        annotation = diarizer.run(audio, uri=Path(arguments.input).stem, **count)
     else:
         from ..voices import Gallery
 
         gallery = Gallery.from_database(arguments.voices or None, diarizer.embedder)
-        naming = diarizer.run_with_voices(waveform, gallery, arguments.voices_threshold,
+        naming = diarizer.run_with_voices(audio, gallery, arguments.voices_threshold,
                                           uri=Path(arguments.input).stem, **count)
         annotation, similarity = naming.annotation, naming.similarities()
     logging.getLogger("diarize").info("%d speakers, %d turns", len(annotation.labels()), len(annotation))
@@ -143,12 +143,12 @@ def run(arguments: argparse.Namespace) -> int:
             if key not in ("handler", "input", "out", "quiet", "verbose") and value not in (None, False)}}
         rendered.append((arguments.out, report_html(
             annotation, arguments.input, arguments.out, transcript=merged, options=options,
-            duration_s=len(waveform) / SAMPLE_RATE,
+            duration_s=audio.duration_s,
         )))
     else:
         rendered.append((arguments.out, render_annotation(
             annotation, output_format, transcript=merged, media_path=arguments.input,
-            duration_s=len(waveform) / SAMPLE_RATE, similarity=similarity,
+            duration_s=audio.duration_s, similarity=similarity,
         )))
     write_outputs(rendered)
     return EXIT_OK

@@ -6,6 +6,7 @@ import numpy as np
 from pyannote.core import Annotation, Timeline
 
 from ..audio import SAMPLE_RATE
+from ..audio_source import AudioSource, as_audio_source
 
 #: below this many seconds of speech heard alone, overlapped speech is used as well
 MIN_SOLO_S = 2.0
@@ -20,15 +21,41 @@ def solo_speech(annotation: Annotation, label: str) -> Timeline:
     return alone if alone.duration() >= MIN_SOLO_S else own
 
 
-def speech_samples(waveform: np.ndarray, speech: Timeline, max_s: float | None = None) -> np.ndarray:
-    """The samples of ``waveform`` (16 kHz) inside ``speech``, concatenated in time order; at
-    most ``max_s`` seconds, taken evenly from the whole timeline so that a long recording is
-    represented by all of it, not only its start."""
-    pieces = [waveform[int(segment.start * SAMPLE_RATE) : int(segment.end * SAMPLE_RATE)] for segment in speech]
-    samples = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.float32)
-    if max_s is None or samples.size <= max_s * SAMPLE_RATE:
-        return samples
+def speech_samples(waveform: np.ndarray | AudioSource, speech: Timeline, max_s: float | None = None) -> np.ndarray:
+    """The samples of ``waveform`` (16 kHz, an array or an
+    :class:`~diarize_plugin.audio_source.AudioSource`) inside ``speech``, concatenated in time
+    order; at most ``max_s`` seconds, taken evenly from the whole timeline so that a long
+    recording is represented by all of it, not only its start. Only those samples are read."""
+    audio = as_audio_source(waveform)
+    spans = [_clipped(int(segment.start * SAMPLE_RATE), int(segment.end * SAMPLE_RATE), audio.num_samples) for segment in speech]
+    lengths = np.array([stop - start for start, stop in spans], dtype=np.int64)
+    total = int(lengths.sum())
+    if max_s is None or total <= max_s * SAMPLE_RATE:
+        pieces = [audio.read(start, stop) for start, stop in spans]
+        return np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.float32)
     chunk = 5 * SAMPLE_RATE
     count = int(max_s * SAMPLE_RATE) // chunk
-    starts = np.linspace(0, samples.size - chunk, count).astype(int)
-    return np.concatenate([samples[start : start + chunk] for start in starts])
+    offsets = np.concatenate([[0], np.cumsum(lengths)])
+    starts = np.linspace(0, total - chunk, count).astype(int)
+    return np.concatenate([_read_joined(audio, spans, offsets, int(start), chunk) for start in starts])
+
+
+def _clipped(start: int, stop: int, num_samples: int) -> tuple[int, int]:
+    start = min(max(start, 0), num_samples)
+    return start, max(start, min(stop, num_samples))
+
+
+def _read_joined(audio: AudioSource, spans: list[tuple[int, int]], offsets: np.ndarray, start: int, count: int) -> np.ndarray:
+    """``count`` samples from position ``start`` of the spans' samples joined end to end."""
+    pieces = []
+    index = int(np.searchsorted(offsets, start, side="right")) - 1
+    while count > 0 and index < len(spans):
+        span_start, span_stop = spans[index]
+        first = span_start + start - int(offsets[index])
+        last = min(span_stop, first + count)
+        if last > first:
+            pieces.append(audio.read(first, last))
+            count -= last - first
+            start += last - first
+        index += 1
+    return np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.float32)
