@@ -16,8 +16,9 @@ from .embed.base import l2_normalize
 from .errors import DiarizeError
 
 #: most embeddings clustered directly (the distance matrix grows with the square of this);
-#: more are clustered in consecutive blocks of at most this many, whose clusters are then
-#: clustered together (:func:`cluster_embeddings`)
+#: more are clustered in consecutive blocks of at most half this many (so that a recording
+#: just over the limit needs no more memory than one ten times longer), whose clusters are
+#: then clustered together (:func:`cluster_embeddings`)
 MAX_CLUSTERED_POINTS = 4000
 #: clusters of a block smaller than this (embeddings) join their nearest one before the blocks'
 #: clusters meet: windows straddling a change of speaker, not people
@@ -76,7 +77,7 @@ def cluster_embeddings(
     first appearance.
 
     More than ``max_clustered`` embeddings (default :data:`MAX_CLUSTERED_POINTS`) are clustered
-    in consecutive blocks, and the blocks' clusters then together
+    in consecutive blocks of half that, and the blocks' clusters then together
     (:func:`_cluster_in_blocks`), so that someone who speaks for only a minute of ten hours
     keeps a cluster of their own.
     """
@@ -89,7 +90,8 @@ def cluster_embeddings(
         min_cluster_size = default_min_cluster_size(count)
     limit = MAX_CLUSTERED_POINTS if max_clustered is None else max_clustered
     if count > limit:
-        return _by_first_appearance(_cluster_in_blocks(embeddings, threshold, bounds, min_cluster_size, limit))
+        block_size = max(limit // 2, 1)
+        return _by_first_appearance(_cluster_in_blocks(embeddings, threshold, bounds, min_cluster_size, block_size))
     unit = l2_normalize(np.asarray(embeddings, dtype=np.float64))
     return _by_first_appearance(_agglomerate(unit, threshold, bounds, min_cluster_size))
 

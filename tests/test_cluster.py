@@ -154,8 +154,8 @@ def test_long_input_is_clustered_in_blocks_and_every_row_labelled(monkeypatch: p
 
 
 def test_a_quiet_speaker_in_a_long_recording_keeps_a_speaker_of_their_own() -> None:
-    # scaled down: 5 voices of 600 windows each and one of 40 in the middle, blocks of 300
-    # (in the real thing: 10 h, 40,000 windows, blocks of 4,000, a speaker of 1-2 minutes);
+    # scaled down: 5 voices of 600 windows each and one of 40 in the middle, blocks of 150
+    # (in the real thing: 10 h, 40,000 windows, blocks of 2,000, a speaker of 1-2 minutes);
     # an even subset of 300 would hold 4 of the quiet voice's windows, a splinter to fold
     embeddings, truth = voices([600, 600, 600, 40, 600, 600], spread=0.8, interleave=False, seed=3)
     order = np.argsort(np.where(truth == 3, 1499.5, np.arange(len(truth)) % 3000), kind="stable")
