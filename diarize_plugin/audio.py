@@ -17,6 +17,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import threading
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -207,25 +208,32 @@ class _Captured:
     text = ""
 
 
+#: file descriptor 2 is the process's: threads decoding at once take turns to borrow it
+_STDERR_LOCK = threading.Lock()
+
+
 @contextmanager
 def _captured_stderr() -> Iterator[_Captured]:
-    """Catch what C libraries (libsndfile's mpg123) write straight to file descriptor 2."""
+    """Catch what C libraries (libsndfile's mpg123) write straight to file descriptor 2.
+
+    Held only around single library calls (never across a ``yield`` of a block)."""
     captured = _Captured()
-    try:
-        sys.stderr.flush()
-        saved = os.dup(2)
-    except (OSError, ValueError):  # no usable stderr: nothing to keep clean
-        yield captured
-        return
-    with tempfile.TemporaryFile() as sink:
-        os.dup2(sink.fileno(), 2)
+    with _STDERR_LOCK:
         try:
+            sys.stderr.flush()
+            saved = os.dup(2)
+        except (OSError, ValueError):  # no usable stderr: nothing to keep clean
             yield captured
-        finally:
-            os.dup2(saved, 2)
-            os.close(saved)
-            sink.seek(0)
-            captured.text = sink.read().decode(errors="replace")
+            return
+        with tempfile.TemporaryFile() as sink:
+            os.dup2(sink.fileno(), 2)
+            try:
+                yield captured
+            finally:
+                os.dup2(saved, 2)
+                os.close(saved)
+                sink.seek(0)
+                captured.text = sink.read().decode(errors="replace")
 
 
 # --- ffmpeg ----------------------------------------------------------------------------------
