@@ -46,6 +46,10 @@ from .window_diarization import EMBEDDING_BATCH, label_speech
 #: the recording, the default: see README) or "local" (one embedding per chunk-local speaker,
 #: matched to clusters with the Hungarian algorithm, as pyannote 3.x does)
 IDENTITY_MODES = ("windows", "local")
+#: how the network's output becomes speech and overlap ("windows" identity): "rules" (soft
+#: expected count with the thresholds below, the default) or "pyannote" (pyannote's own:
+#: the argmax powerset class of every chunk, averaged over chunks and rounded)
+DECODINGS = ("rules", "pyannote")
 #: turns of one speaker closer than this (seconds) are joined
 SAME_SPEAKER_GAP_S = 0.1
 #: shorter stretches of a second voice (seconds) are not reported: slivers, not speech
@@ -103,7 +107,10 @@ class NeuralDiarization:
     sample recording: lower finds more speech and overlap, and more false alarms);
     ``voiced_speech_threshold``: weaker speech evidence that counts where webrtcvad hears a voice
     (:func:`speech_frames`); ``in_turn_overlap_threshold``: weaker overlap evidence that counts
-    inside one speaker's turn (:func:`in_turn_overlap`); ``None`` turns either off.
+    inside one speaker's turn (:func:`in_turn_overlap`); ``None`` turns either off;
+    ``decoding``: ``"rules"`` (the thresholds above) or ``"pyannote"`` (pyannote's decoding:
+    speech where the rounded argmax count is at least 1, overlap where it is 2; the thresholds
+    are then unused).
     """
 
     def __init__(
@@ -123,9 +130,13 @@ class NeuralDiarization:
         threads: int | None = None,
         voiced_speech_threshold: float | None = VOICED_SPEECH_THRESHOLD,
         in_turn_overlap_threshold: float | None = IN_TURN_OVERLAP_THRESHOLD,
+        decoding: str = "rules",
     ) -> None:
         if identity not in IDENTITY_MODES:
             raise DiarizeError(f"unknown speaker identity mode {identity!r}; use one of {', '.join(IDENTITY_MODES)}")
+        if decoding not in DECODINGS:
+            raise DiarizeError(f"unknown neural decoding {decoding!r}; use one of {', '.join(DECODINGS)}")
+        self.decoding = decoding
         self.embedder = embedder
         self.identity = identity
         self.speech_threshold = speech_threshold
@@ -187,13 +198,19 @@ class NeuralDiarization:
         main speaker of every frame, and overlap frames add the nearest other speaker.
         """
         step_s = FRAME_STEP_S
-        frames = speech_frames(audio, count, step_s, self.speech_threshold, self.voiced_speech_threshold)
-        speech = count_to_timeline(frames, step_s, duration_s)
+        if self.decoding == "pyannote":
+            speech = count_to_timeline(count >= 1, step_s, duration_s)
+        else:
+            frames = speech_frames(audio, count, step_s, self.speech_threshold, self.voiced_speech_threshold)
+            speech = count_to_timeline(frames, step_s, duration_s)
         primary = label_speech(
             audio, speech, self.embedder, threshold, bounds,
             self.window_s, self.hop_s, self.min_turn_s, uri=uri, progress=progress,
             merge_similarity=self.merge_similarity,
         )
+        if self.decoding == "pyannote":
+            overlap = count_to_timeline(count >= 2, step_s, duration_s)
+            return add_overlapping_speakers(primary, overlap, may_add_speaker=bounds.maximum is None or bounds.maximum > 1)
         overlap = count_to_timeline(count >= self.overlap_threshold, step_s, duration_s)
         if self.in_turn_overlap_threshold is not None and self.in_turn_overlap_threshold < self.overlap_threshold:
             weak = count_to_timeline(count >= self.in_turn_overlap_threshold, step_s, duration_s)
@@ -203,7 +220,8 @@ class NeuralDiarization:
     def _segment(
         self, audio: AudioSource, duration_s: float, progress: ProgressFactory, keep_chunks: bool
     ) -> SegmentationResult | np.ndarray:
-        """Every chunk's activity (``keep_chunks``), or only the expected speaker count per frame."""
+        """Every chunk's activity (``keep_chunks``), or only the speaker count per frame: the
+        expected one, or the rounded argmax one for pyannote's decoding."""
         from .segmentation import chunk_starts
 
         total = len(chunk_starts(duration_s, self.segmenter.step_s))
@@ -216,6 +234,8 @@ class NeuralDiarization:
 
             if keep_chunks:
                 return self.segmenter(audio, progress=advance)
+            if self.decoding == "pyannote":
+                return np.rint(self.segmenter.argmax_count(audio, progress=advance))
             return self.segmenter.expected_count(audio, progress=advance)
 
     def _local_speakers(self, segmentation: SegmentationResult, num_samples: int) -> list[LocalSpeaker]:

@@ -122,6 +122,10 @@ class Diarizer:
         network's chunks) from which a frame is overlapped speech; ``None``: 1.25 (and 1.15 inside
         one speaker's turn). Lower finds more overlap, and more false overlap where one speaker
         hands over to the next.
+    decoding:
+        neural mode only: ``"rules"`` (default: expected speaker count with the thresholds
+        above) or ``"pyannote"`` (pyannote's own decoding of the network: most likely powerset
+        class, averaged over chunks and rounded; no extra thresholds).
     merge_speakers:
         after clustering, merge speakers whose pooled speech (up to 30 s each) the embedder
         calls one person for sure (its ``merge_threshold``; not in ``"local"`` identity mode).
@@ -142,6 +146,7 @@ class Diarizer:
         neural_identity: str = "windows",
         merge_speakers: bool = True,
         overlap_threshold: float | None = None,
+        decoding: str = "rules",
     ) -> None:
         check_options(segmentation, threshold, overlap_threshold, window_s, hop_s, vad=vad, threads=threads)
         self.embedder = embedder if isinstance(embedder, SpeakerEmbedder) else load_embedder(embedder, model_dir, threads)
@@ -170,6 +175,7 @@ class Diarizer:
                 merge_similarity=self.merge_similarity,
                 overlap_threshold=OVERLAP_THRESHOLD if overlap_threshold is None else float(overlap_threshold),
                 threads=threads,
+                decoding=decoding,
             )
 
     def run(

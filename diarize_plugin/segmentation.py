@@ -118,6 +118,11 @@ class SegmentationResult:
         """
         return np.floor(self.expected_count(edge_s) + rounding).astype(np.int64)
 
+    def argmax_count(self, edge_s: float = 1.0) -> np.ndarray:
+        """(num_global_frames,) float: average over chunks of the number of speakers of each
+        chunk's most likely powerset class (pyannote's ``speaker_count`` before rounding)."""
+        return aggregate(self.activations.sum(axis=-1), self.chunk_starts_s, self.frame_step_s, self.duration_s, edge_s=edge_s)
+
     def expected_count(self, edge_s: float = 1.0) -> np.ndarray:
         """(num_global_frames,) float: average over chunks of the expected number of speakers."""
         return aggregate(self.soft.sum(axis=-1), self.chunk_starts_s, self.frame_step_s, self.duration_s, edge_s=edge_s)
@@ -318,12 +323,24 @@ class Segmenter:
         """:meth:`SegmentationResult.expected_count` of ``waveform`` without keeping the chunks:
         each batch is averaged onto the global frame grid as it comes, so memory grows with the
         number of frames (4 bytes each, 59 per second), not with the chunks (over 40 times that)."""
+        return self._average_count(waveform, progress, edge_s, argmax=False)
+
+    def argmax_count(
+        self, waveform: np.ndarray | AudioSource, progress: ProgressCallback | None = None, edge_s: float = 1.0
+    ) -> np.ndarray:
+        """:meth:`SegmentationResult.argmax_count` of ``waveform``, streamed as
+        :meth:`expected_count` is."""
+        return self._average_count(waveform, progress, edge_s, argmax=True)
+
+    def _average_count(
+        self, waveform: np.ndarray | AudioSource, progress: ProgressCallback | None, edge_s: float, argmax: bool
+    ) -> np.ndarray:
         audio = _mono_source(waveform)
         starts_s = chunk_starts(audio.duration_s, self.step_s)
         average = FrameAverage(starts_s, FRAMES_PER_CHUNK, FRAME_STEP_S, audio.duration_s, edge_s=edge_s)
         for first, log_probs in self._log_probs(audio, starts_s, progress):
-            counts = (np.exp(log_probs) @ _POWERSET_MAPPING).sum(axis=-1)
-            for offset, chunk_counts in enumerate(counts):
+            activity = powerset_to_multilabel(log_probs) if argmax else np.exp(log_probs) @ _POWERSET_MAPPING
+            for offset, chunk_counts in enumerate(activity.sum(axis=-1)):
                 average.add(first + offset, chunk_counts)
         return average.result()
 
