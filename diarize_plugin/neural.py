@@ -159,14 +159,19 @@ class NeuralDiarization:
         threshold: float,
         uri: str | None = None,
         progress: ProgressFactory = no_progress,
+        merge_similarity: float | None = None,
     ) -> Annotation:
         """Speaker turns of a 16 kHz mono waveform (an array or an
-        :class:`~diarize_plugin.audio_source.AudioSource`), overlapping where speakers overlap."""
+        :class:`~diarize_plugin.audio_source.AudioSource`), overlapping where speakers overlap.
+
+        ``merge_similarity``: this recording's speaker-merge threshold (default: the one given
+        at construction)."""
         audio = as_audio_source(waveform)
         duration_s = audio.duration_s
         if self.identity == "windows":
             count = self._segment(audio, duration_s, progress, keep_chunks=False)
-            return self._by_windows(audio, count, duration_s, bounds, threshold, uri, progress)
+            merge = self.merge_similarity if merge_similarity is None else merge_similarity
+            return self._by_windows(audio, count, duration_s, bounds, threshold, uri, progress, merge)
         segmentation = self._segment(audio, duration_s, progress, keep_chunks=True)
         local_speakers = self._local_speakers(segmentation, audio.num_samples)
         if not local_speakers:
@@ -190,6 +195,7 @@ class NeuralDiarization:
         threshold: float,
         uri: str | None,
         progress: ProgressFactory,
+        merge_similarity: float | None,
     ) -> Annotation:
         """Speech and overlap from the network, identities from 1.5 s window embeddings.
 
@@ -206,7 +212,7 @@ class NeuralDiarization:
         primary = label_speech(
             audio, speech, self.embedder, threshold, bounds,
             self.window_s, self.hop_s, self.min_turn_s, uri=uri, progress=progress,
-            merge_similarity=self.merge_similarity,
+            merge_similarity=merge_similarity,
         )
         if self.decoding == "pyannote":
             overlap = count_to_timeline(count >= 2, step_s, duration_s)

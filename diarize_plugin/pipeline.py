@@ -16,6 +16,7 @@ from pyannote.core import Annotation
 
 from .audio import SAMPLE_RATE, prepare_waveform
 from .audio_source import AudioSource, InMemoryAudio, decode_audio
+from .bandwidth import is_narrowband
 from .cluster import SpeakerBounds
 from .embed.base import SpeakerEmbedder
 from .embed.registry import DEFAULT_EMBEDDER, load_embedder
@@ -151,10 +152,12 @@ class Diarizer:
         check_options(segmentation, threshold, overlap_threshold, window_s, hop_s, vad=vad, threads=threads)
         self.embedder = embedder if isinstance(embedder, SpeakerEmbedder) else load_embedder(embedder, model_dir, threads)
         self.segmentation = segmentation
+        threshold_given = threshold is not None
         if threshold is None:
             local = segmentation == "neural" and neural_identity == "local"
             threshold = self.embedder.segment_clustering_threshold if local else self.embedder.clustering_threshold
         self.threshold = float(threshold)
+        self._threshold_given = threshold_given
         self.vad = vad
         self.window_s = window_s
         self.hop_s = hop_s
@@ -205,9 +208,10 @@ class Diarizer:
             return self._run(decoded, bounds, uri or Path(audio).stem)
 
     def _run(self, audio: AudioSource, bounds: SpeakerBounds, uri: str) -> Annotation:
+        threshold, merge_similarity = self._thresholds(audio)
         if self._neural is not None:
-            return self._neural(audio, bounds, self.threshold, uri=uri, progress=self.progress)
-        return self._run_webrtcvad(audio, bounds, uri)
+            return self._neural(audio, bounds, threshold, uri=uri, progress=self.progress, merge_similarity=merge_similarity)
+        return self._run_webrtcvad(audio, bounds, uri, threshold, merge_similarity)
 
     def run_with_voices(
         self,
@@ -235,7 +239,19 @@ class Diarizer:
             annotation = self.run(decoded, num_speakers, min_speakers, max_speakers, uri=uri or Path(audio).stem)
             return name_speakers(annotation, decoded, self.embedder, gallery, chosen)
 
-    def _run_webrtcvad(self, waveform: AudioSource, bounds: SpeakerBounds, uri: str) -> Annotation:
+    def _thresholds(self, audio: AudioSource | np.ndarray) -> tuple[float, float | None]:
+        """Clustering distance and merge similarity for this recording: the embedder's
+        narrowband values for telephone-band audio, unless the caller fixed the threshold."""
+        if self._threshold_given or self.segmentation == "neural" and self._neural.identity == "local":
+            return self.threshold, self.merge_similarity
+        if not is_narrowband(audio):
+            return self.threshold, self.merge_similarity
+        merge = None if self.merge_similarity is None else self.embedder.narrowband_merge_threshold
+        return self.embedder.narrowband_clustering_threshold, merge
+
+    def _run_webrtcvad(
+        self, waveform: AudioSource, bounds: SpeakerBounds, uri: str, threshold: float, merge_similarity: float | None
+    ) -> Annotation:
         speech = detect_speech(
             waveform,
             aggressiveness=self.vad.aggressiveness,
@@ -244,7 +260,7 @@ class Diarizer:
             min_silence_s=self.vad.min_silence_s,
         )
         return label_speech(
-            waveform, speech, self.embedder, self.threshold, bounds,
+            waveform, speech, self.embedder, threshold, bounds,
             self.window_s, self.hop_s, self.min_turn_s, uri=uri, progress=self.progress,
-            merge_similarity=self.merge_similarity,
+            merge_similarity=merge_similarity,
         )
