@@ -53,6 +53,7 @@ def check_options(
     *,
     vad: VadOptions = VadOptions(),
     threads: int | None = None,
+    decoding: str = "rules",
 ) -> None:
     """Raise :class:`DiarizeError` for option values :class:`Diarizer` would refuse (including
     webrtcvad options in another segmentation mode, threads below 1, a bad ``$DIARIZE_THREADS``).
@@ -64,6 +65,10 @@ def check_options(
         raise DiarizeError(f"unknown segmentation {segmentation!r}; use one of {', '.join(SEGMENTATION_MODES)}")
     if threshold is not None and not 0.0 < threshold < 2.0:
         raise DiarizeError(f"threshold must be a cosine distance between 0 and 2, not {threshold}")
+    if decoding != "rules" and segmentation != "neural":
+        raise DiarizeError(f"decoding {decoding!r} needs neural segmentation (--decoding with --segmentation neural)")
+    if decoding == "pyannote" and overlap_threshold is not None:
+        raise DiarizeError("pyannote decoding has no overlap threshold; give --decoding pyannote or --overlap-threshold")
     if overlap_threshold is not None:
         if segmentation != "neural":
             raise DiarizeError(
@@ -149,7 +154,7 @@ class Diarizer:
         overlap_threshold: float | None = None,
         decoding: str = "rules",
     ) -> None:
-        check_options(segmentation, threshold, overlap_threshold, window_s, hop_s, vad=vad, threads=threads)
+        check_options(segmentation, threshold, overlap_threshold, window_s, hop_s, vad=vad, threads=threads, decoding=decoding)
         self.embedder = embedder if isinstance(embedder, SpeakerEmbedder) else load_embedder(embedder, model_dir, threads)
         self.segmentation = segmentation
         threshold_given = threshold is not None

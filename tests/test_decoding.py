@@ -36,3 +36,8 @@ def test_an_unknown_decoding_is_a_diarize_error(campplus) -> None:
 def test_pyannote_decoding_of_silence_gives_an_empty_annotation(campplus) -> None:
     diarizer = Diarizer(embedder=campplus, segmentation="neural", decoding="pyannote", threads=1)
     assert len(diarizer.run(np.zeros(3 * 16000, dtype=np.float32))) == 0
+
+
+def test_pyannote_decoding_needs_neural_segmentation(campplus) -> None:
+    with pytest.raises(DiarizeError, match="neural"):
+        Diarizer(embedder=campplus, segmentation="webrtcvad", decoding="pyannote", threads=1)

@@ -45,6 +45,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="neural segmentation: expected number of speakers at once (1-2) from which speech counts"
                         " as overlap (default 1.25, and 1.15 inside one speaker's turn; lower finds more overlap, and more"
                         " false overlap at speaker changes)")
+    tuning.add_argument("--decoding", choices=("rules", "pyannote"), default="rules",
+                        help="neural segmentation: how the network's output becomes speech and overlap: rules (default,"
+                        " thresholds chosen on meetings) or pyannote (its own decoding: fewer false alarms in noise and"
+                        " music; see README)")
     tuning.add_argument("--vad-aggressiveness", type=int, choices=(0, 1, 2, 3), default=None,
                         help="webrtcvad mode, 0 (keeps most) to 3 (strictest); webrtcvad segmentation only")
     tuning.add_argument("--model-dir", help="folder of downloaded models (default: per-user cache, or $DIARIZE_MODEL_DIR)")
@@ -105,6 +109,7 @@ def run(arguments: argparse.Namespace) -> int:
         threshold=arguments.threshold,
         vad=VadOptions() if arguments.vad_aggressiveness is None else VadOptions(aggressiveness=arguments.vad_aggressiveness),
         overlap_threshold=arguments.overlap_threshold,
+        decoding=arguments.decoding,
         model_dir=arguments.model_dir,
         threads=arguments.threads,
         progress=no_progress if arguments.quiet else stderr_progress,
