@@ -34,6 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import soundfile  # noqa: E402
 from pyannote.core import Annotation, Segment, Timeline  # noqa: E402
 from pyannote.metrics.diarization import DiarizationErrorRate  # noqa: E402
 
@@ -80,7 +81,7 @@ def score(diarizer: Diarizer, items, collar: float) -> Score:
     result = Score(DiarizationErrorRate(collar=collar, skip_overlap=False))
     for name, audio, reference, uem in items:
         started = time.perf_counter()
-        hypothesis = diarizer.run(audio, uri=name) if not isinstance(audio, Path) else diarizer.run(audio)
+        hypothesis = diarizer.run(audio, uri=name)
         result.add(name, reference, hypothesis, uem, time.perf_counter() - started)
     return result
 
@@ -92,7 +93,7 @@ def ami_items():
 
 def devset_items(condition: str, split: str):
     return [
-        (recording.name, recording.path, recording.reference, _whole(recording.reference, recording.path))
+        (recording.name, recording.path, recording.reference, _whole(recording.path))
         for recording in devset.recordings(condition, split)
     ]
 
@@ -108,9 +109,8 @@ def sample_items():
     return [("sample", EXAMPLES / "sample.wav", reference, Timeline([Segment(0.0, 30.0)]))]
 
 
-def _whole(reference: Annotation, path: Path) -> Timeline:
-    import soundfile
-
+def _whole(path: Path) -> Timeline:
+    """The whole recording at ``path`` as a UEM."""
     return Timeline([Segment(0.0, soundfile.info(str(path)).duration)])
 
 
