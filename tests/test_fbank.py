@@ -7,9 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-pytest.importorskip("kaldi_native_fbank", reason="kaldi-native-fbank is not installed")
-
-from diarize_plugin.embed.fbank import kaldi_fbank, num_frames  # noqa: E402
+from diarize_plugin.embed.fbank import frame_samples, kaldi_fbank, kaldi_fbank_batch, num_frames
 
 SAMPLE_RATE = 16_000
 LIBRISPEECH = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "librispeech"
@@ -86,3 +84,32 @@ def test_waveform_shorter_than_one_frame_gives_no_frames():
     features = kaldi_fbank(np.zeros(399, dtype=np.float32))
     assert features.shape == (0, 80)
     assert num_frames(399) == 0
+
+
+def test_a_batch_equals_its_windows_one_by_one():
+    waveforms = np.stack([speech_like_waveform(1.5, seed) for seed in range(3)])
+    batch = kaldi_fbank_batch(waveforms)
+    for waveform, features in zip(waveforms, batch):
+        np.testing.assert_allclose(features, kaldi_fbank(waveform), atol=1e-5, rtol=0)
+
+
+def test_samples_past_the_last_whole_frame_are_not_read():
+    waveform = speech_like_waveform(1.5)
+    used = frame_samples(num_frames(waveform.size))
+    assert used <= waveform.size < used + 160
+    np.testing.assert_array_equal(kaldi_fbank(waveform), kaldi_fbank(waveform[:used]))
+
+
+def test_features_match_kaldi_native_fbank():
+    """The C++ extractor the plugin used until 2026-11, configured as torchaudio's defaults."""
+    knf = pytest.importorskip("kaldi_native_fbank", reason="kaldi-native-fbank is not installed")
+    options = knf.FbankOptions()
+    options.frame_opts.dither = 0.0
+    options.frame_opts.window_type = "povey"
+    options.mel_opts.num_bins = 80
+    waveform = speech_like_waveform(1.5, seed=4)
+    extractor = knf.OnlineFbank(options)
+    extractor.accept_waveform(float(SAMPLE_RATE), waveform.tolist())
+    extractor.input_finished()
+    expected = np.array([extractor.get_frame(index) for index in range(extractor.num_frames_ready)])
+    np.testing.assert_allclose(kaldi_fbank(waveform), expected, atol=2e-3, rtol=0)

@@ -17,7 +17,7 @@ import numpy as np
 import onnxruntime as ort
 
 from .base import SpeakerEmbedder
-from .fbank import kaldi_fbank, num_frames
+from .fbank import frame_samples, kaldi_fbank_batch, num_frames
 from .onnx_session import open_session
 
 #: the ONNX model shipped inside the package
@@ -104,9 +104,10 @@ class CampPlusEmbedder(SpeakerEmbedder):
             by_frames[num_frames(window.size, SAMPLE_RATE)].append(index)
         for frames in sorted(by_frames):
             indices = by_frames[frames]
+            used_samples = frame_samples(frames, SAMPLE_RATE)
             for start in range(0, len(indices), BATCH_SIZE):
                 batch = indices[start : start + BATCH_SIZE]
-                feats = np.stack([_normalized_fbank(padded[index]) for index in batch])
+                feats = _normalized_fbank(np.stack([padded[index][:used_samples] for index in batch]))
                 embeddings[batch] = self._session.run(None, {self._input_name: feats})[0]
         return embeddings
 
@@ -142,7 +143,8 @@ def _repeat_to_minimum(waveform: np.ndarray) -> np.ndarray:
     return np.resize(waveform, minimum)
 
 
-def _normalized_fbank(waveform: np.ndarray) -> np.ndarray:
-    """``(T, 80)`` filterbanks minus their mean over frames (3D-Speaker's mean normalisation)."""
-    feats = kaldi_fbank(waveform, SAMPLE_RATE, FEATURE_DIM)
-    return feats - feats.mean(axis=0, keepdims=True)
+def _normalized_fbank(waveforms: np.ndarray) -> np.ndarray:
+    """``(N, T, 80)`` filterbanks of ``(N, S)`` waveforms, minus each window's mean over its
+    frames (3D-Speaker's mean normalisation)."""
+    feats = kaldi_fbank_batch(waveforms, SAMPLE_RATE, FEATURE_DIM)
+    return feats - feats.mean(axis=1, keepdims=True)
