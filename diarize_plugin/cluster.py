@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.cluster import AgglomerativeClustering
 
 from .embed.base import l2_normalize
 from .errors import DiarizeError
@@ -119,6 +118,10 @@ def _agglomerate(unit: np.ndarray, threshold: float, bounds: SpeakerBounds, min_
 def _fit(unit: np.ndarray, n_clusters: int | None = None, distance_threshold: float | None = None) -> np.ndarray:
     if n_clusters == 1 or len(unit) < 2:
         return np.zeros(len(unit), dtype=int)
+    # imported here: scikit-learn takes about 0.9 s to import, which commands that never
+    # cluster (merge, verify, models, --help) should not pay
+    from sklearn.cluster import AgglomerativeClustering
+
     model = AgglomerativeClustering(
         n_clusters=n_clusters,
         distance_threshold=distance_threshold,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -206,3 +209,10 @@ def test_bounds_clamp_a_count_into_range() -> None:
 def test_invalid_speaker_options_are_user_errors(options: dict, message: str) -> None:
     with pytest.raises(DiarizeError, match=message):
         SpeakerBounds.from_options(**options)
+
+
+def test_importing_the_package_does_not_import_scikit_learn():
+    """scikit-learn costs about 0.9 s to import; only clustering needs it."""
+    probe = "import sys, diarize_plugin, diarize_plugin.cli; print('sklearn' in sys.modules)"
+    output = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True).stdout
+    assert output.strip() == "False"
