@@ -2,7 +2,7 @@
 
 Data: the LibriSpeech utterances in ``../shared/data/librispeech`` (one utterance per speaker).
 Each utterance is cut into its first and second half, so the two sides of a trial never share
-audio. Protocol, for every embedder installed (``campplus`` always, ``autospeech`` when
+audio. Protocol, for every embedder installed (``campplus`` and ``campplus-fp32`` always, ``autospeech`` when
 downloaded):
 
 - whole utterance: every first half against every second half; same speaker: the two halves of
@@ -149,8 +149,8 @@ def crop_eer(
 
 
 def installed_embedders(threads: int) -> list[SpeakerEmbedder]:
-    """CAM++ and, when it has been downloaded, AutoSpeech."""
-    embedders = [load_embedder("campplus", threads=threads)]
+    """CAM++ (int8, the default, and float32) and, when it has been downloaded, AutoSpeech."""
+    embedders = [load_embedder("campplus", threads=threads), load_embedder("campplus-fp32", threads=threads)]
     try:
         embedders.append(load_embedder("autospeech", threads=threads))
     except DiarizeError as error:

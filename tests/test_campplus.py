@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from diarize_plugin.embed.base import cosine_similarity
-from diarize_plugin.embed.campplus import BUNDLED_MODEL_PATH, CampPlusEmbedder
+from diarize_plugin.embed.campplus import BUNDLED_FP32_MODEL_PATH, BUNDLED_MODEL_PATH, CampPlusEmbedder
 from diarize_plugin.errors import DiarizeError
 
 SAMPLE_RATE = 16_000
@@ -77,9 +77,10 @@ def test_default_model_is_the_bundled_file(embedder):
     assert embedder.name == "campplus"
 
 
-def test_bundled_model_matches_sha256_in_model_card():
+@pytest.mark.parametrize("path", [BUNDLED_MODEL_PATH, BUNDLED_FP32_MODEL_PATH], ids=["int8", "fp32"])
+def test_bundled_models_match_sha256_in_model_card(path):
     card_hashes = set(re.findall(r"\b[0-9a-f]{64}\b", MODEL_CARD.read_text(encoding="utf-8")))
-    assert hashlib.sha256(BUNDLED_MODEL_PATH.read_bytes()).hexdigest() in card_hashes
+    assert hashlib.sha256(path.read_bytes()).hexdigest() in card_hashes
 
 
 def test_broken_model_file_raises_diarize_error(tmp_path):
@@ -111,3 +112,10 @@ def test_two_crops_of_one_speaker_are_closer_than_crops_of_other_speakers(embedd
         same = cosine_similarity(first, seconds[index])
         others = [cosine_similarity(first, second) for other, second in enumerate(seconds) if other != index]
         assert same > max(others)
+
+
+def test_int8_default_stays_close_to_the_float32_network(embedder):
+    fp32 = CampPlusEmbedder(model_path=BUNDLED_FP32_MODEL_PATH, threads=1)
+    windows = [voiced_waveform(1.5, pitch_hz=110.0 + 20 * index, seed=index) for index in range(3)]
+    for int8_row, fp32_row in zip(embedder.embed_windows(windows), fp32.embed_windows(windows)):
+        assert cosine_similarity(int8_row, fp32_row) > 0.9

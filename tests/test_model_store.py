@@ -173,7 +173,8 @@ def test_model_list_shows_bundled_models_and_missing_autospeech(tmp_path: Path) 
         "download",
     ]
     assert models["autospeech"].installed is False and models["autospeech"].size_bytes == 0
-    assert models["campplus"].path == model_store.BUNDLED_DIR / "campplus.onnx"
+    assert models["campplus"].path == model_store.BUNDLED_DIR / "campplus-int8.onnx"
+    assert models["campplus-fp32"].path == model_store.BUNDLED_DIR / "campplus.onnx"
 
 
 def test_model_list_shows_installed_autospeech_with_its_size(tmp_path: Path) -> None:

@@ -37,12 +37,12 @@ def run(arguments: argparse.Namespace) -> int:
     if arguments.json:
         print(json.dumps([{k: str(v) if isinstance(v, Path) else v for k, v in asdict(m).items()} for m in models], indent=2))
         return EXIT_OK
-    print(f"{'name':<17} {'state':<13} {'size':>8}  {'licence':<12} path")
+    print(f"{'name':<22} {'state':<13} {'size':>8}  {'licence':<12} path")
     for model in models:
         size = f"{model.size_bytes / 1e6:.1f} MB" if model.installed else "-"
         state = "bundled" if model.kind == "bundled" else ("installed" if model.installed else "not installed")
         licence = model.licence.split(" ")[0]
-        print(f"{model.name:<17} {state:<13} {size:>8}  {licence:<12} {model.path}")
+        print(f"{model.name:<22} {state:<13} {size:>8}  {licence:<12} {model.path}")
     missing = [model.name for model in models if not model.installed]
     if missing:
         print(f"install with: diarize models download {' | '.join(missing)}  (diarize models list --json for licence details)")

@@ -237,15 +237,20 @@ def _size_bytes(paths: list[Path]) -> int:
 
 def list_models(model_dir: str | os.PathLike[str] | None = None) -> list[ModelInfo]:
     """The bundled models and the downloadable ones, with where they are and whether present."""
-    campplus = BUNDLED_DIR / "campplus.onnx"
-    segmentation = BUNDLED_DIR / "segmentation-3.0.onnx"
+    campplus = BUNDLED_DIR / "campplus-int8.onnx"
+    campplus_fp32 = BUNDLED_DIR / "campplus.onnx"
+    segmentation = BUNDLED_DIR / "segmentation-3.0-int8.onnx"
+    segmentation_fp32 = BUNDLED_DIR / "segmentation-3.0.onnx"
     autospeech = _autospeech_targets(_resolve_dir(model_dir))
     autospeech_installed = all(path.is_file() for path in autospeech.values())
+    bundled = [
+        ("campplus", campplus, "Apache-2.0"),
+        ("campplus-fp32", campplus_fp32, "Apache-2.0"),
+        ("segmentation-3.0", segmentation, "MIT"),
+        ("segmentation-3.0-fp32", segmentation_fp32, "MIT"),
+    ]
     return [
-        ModelInfo("campplus", "bundled", campplus, _size_bytes([campplus]), "Apache-2.0", campplus.is_file()),
-        ModelInfo(
-            "segmentation-3.0", "bundled", segmentation, _size_bytes([segmentation]), "MIT", segmentation.is_file()
-        ),
+        *(ModelInfo(name, "bundled", path, _size_bytes([path]), licence, path.is_file()) for name, path, licence in bundled),
         ModelInfo(
             "autospeech",
             "download",

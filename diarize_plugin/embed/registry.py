@@ -1,6 +1,7 @@
 """Maps an ``--embedder`` value (a model name or a path to an ONNX file) to a loaded model.
 
-- ``campplus`` (default): the bundled CAM++ network, see ``models/campplus.md``.
+- ``campplus`` (default): the bundled CAM++ network, int8, see ``models/campplus.md``.
+- ``campplus-fp32``: the same network in float32 (the reference the int8 one was made from).
 - ``autospeech``: ailia's AutoSpeech export, installed with ``diarize models download autospeech``.
 - ``PATH.onnx``: an ONNX file; its input signature says which front end it needs
   (``(N, 300, 257)`` STFT windows: AutoSpeech, with ``mean.npy``/``std.npy`` beside it;
@@ -17,7 +18,7 @@ from .base import SpeakerEmbedder
 from .onnx_session import open_session
 
 DEFAULT_EMBEDDER = "campplus"
-EMBEDDER_NAMES = ("campplus", "autospeech")
+EMBEDDER_NAMES = ("campplus", "campplus-fp32", "autospeech")
 
 
 def load_embedder(
@@ -36,6 +37,10 @@ def load_embedder(
         from .campplus import CampPlusEmbedder
 
         return CampPlusEmbedder(threads=threads)
+    if spec == "campplus-fp32":
+        from .campplus import BUNDLED_FP32_MODEL_PATH, CampPlusEmbedder
+
+        return CampPlusEmbedder(model_path=BUNDLED_FP32_MODEL_PATH, threads=threads, name="campplus-fp32")
     if spec == "autospeech":
         from .autospeech import AutoSpeechEmbedder
         from .model_store import autospeech_paths
