@@ -31,6 +31,9 @@ if TYPE_CHECKING:
     from .voices.naming import SpeakerNaming
 
 SEGMENTATION_MODES = ("webrtcvad", "neural")
+#: seconds between embedding windows when ``hop_s`` is not given: webrtcvad has no finer frames
+#: to place a change of speaker, the network does (:data:`diarize_plugin.neural.WINDOW_HOP_S`)
+DEFAULT_HOP_S = {"webrtcvad": 0.75, "neural": 1.0}
 DEFAULT_SEGMENTATION = "neural"
 
 
@@ -49,7 +52,7 @@ def check_options(
     threshold: float | None = None,
     overlap_threshold: float | None = None,
     window_s: float = 1.5,
-    hop_s: float = 0.75,
+    hop_s: float | None = None,
     *,
     vad: VadOptions = VadOptions(),
     threads: int | None = None,
@@ -86,6 +89,7 @@ def check_options(
             "(--vad-aggressiveness with --segmentation webrtcvad)"
         )
     resolve_threads(threads)
+    hop_s = DEFAULT_HOP_S[segmentation] if hop_s is None else hop_s
     if window_s <= 0 or hop_s <= 0 or hop_s > window_s:
         raise DiarizeError("window_s and hop_s must be positive, with hop_s <= window_s")
 
@@ -111,7 +115,8 @@ class Diarizer:
     vad:
         webrtcvad settings (webrtcvad mode only).
     window_s, hop_s:
-        length and step of the embedding windows, in seconds.
+        length and step of the embedding windows, in seconds; ``hop_s=None``: 1.0 in neural
+        mode, 0.75 with webrtcvad (:data:`DEFAULT_HOP_S`).
     min_turn_s:
         turns shorter than this, in seconds, are given to the neighbouring speaker.
     model_dir:
@@ -144,7 +149,7 @@ class Diarizer:
         threshold: float | None = None,
         vad: VadOptions = VadOptions(),
         window_s: float = 1.5,
-        hop_s: float = 0.75,
+        hop_s: float | None = None,
         min_turn_s: float = 0.3,
         model_dir: str | os.PathLike[str] | None = None,
         threads: int | None = None,
@@ -165,7 +170,7 @@ class Diarizer:
         self._threshold_given = threshold_given
         self.vad = vad
         self.window_s = window_s
-        self.hop_s = hop_s
+        self.hop_s = DEFAULT_HOP_S[segmentation] if hop_s is None else hop_s
         self.min_turn_s = min_turn_s
         self.threads = threads
         self.progress = progress or no_progress
@@ -178,7 +183,7 @@ class Diarizer:
                 self.embedder,
                 identity=neural_identity,
                 window_s=window_s,
-                hop_s=hop_s,
+                hop_s=self.hop_s,
                 min_turn_s=min_turn_s,
                 merge_similarity=self.merge_similarity,
                 overlap_threshold=OVERLAP_THRESHOLD if overlap_threshold is None else float(overlap_threshold),
