@@ -85,6 +85,8 @@ def require_speech(
 
 @functools.lru_cache(maxsize=1)
 def _segmenter():
-    from .segmentation import Segmenter
+    from .segmentation import BUNDLED_FP32_MODEL_PATH, Segmenter
 
-    return Segmenter()
+    # float32: the cases above were measured with it, and clips to compare are short, so the
+    # int8 network's speed does not matter here (it hears a few hundredths of a second less)
+    return Segmenter(model_path=BUNDLED_FP32_MODEL_PATH)
