@@ -101,6 +101,23 @@ def speech_like(duration_s: float, seed: int = 0, pitch_hz: float = 140.0) -> np
     return (0.3 * signal / np.max(np.abs(signal))).astype(np.float32)
 
 
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
+    """``(exit code, stdout, stderr)`` of ``diarize argv...`` run in-process."""
+    from diarize_plugin.cli import main
+
+    code = main([str(argument) for argument in argv])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def assert_one_line_error(code: int, stderr: str, fragment: str) -> None:
+    """The CLI's contract for a user error: exit 2, one ``diarize: error:`` line naming ``fragment``."""
+    assert code == 2, stderr
+    assert stderr.startswith("diarize: error: ") and stderr.count("\n") == 1, stderr
+    assert fragment in stderr, stderr
+    assert "Traceback" not in stderr
+
+
 @pytest.fixture
 def toy_autospeech(tmp_path: Path) -> Path:
     """Path of a toy AutoSpeech ONNX model (with mean.npy/std.npy beside it) in a tmp folder."""

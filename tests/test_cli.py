@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 import soundfile
 
-from conftest import SAMPLE_RATE, librispeech_files, speech_like
+from conftest import SAMPLE_RATE, assert_one_line_error, librispeech_files, run_cli, speech_like
 from diarize_plugin import __version__
 from diarize_plugin.cli import main
 from diarize_plugin.formats import read_rttm
@@ -40,20 +40,6 @@ def silence_wav(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
-    """``(exit code, stdout, stderr)`` of ``diarize argv...`` run in-process."""
-    code = main([str(argument) for argument in argv])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
-def assert_one_line_error(code: int, stderr: str, fragment: str) -> None:
-    assert code == 2
-    assert stderr.startswith("diarize: error: ") and stderr.count("\n") == 1, stderr
-    assert fragment in stderr
-    assert "Traceback" not in stderr
-
-
 def assert_nothing_written(folder: Path, *kept: str) -> None:
     assert sorted(p.name for p in folder.iterdir()) == sorted(kept)
 
@@ -62,27 +48,27 @@ def assert_nothing_written(folder: Path, *kept: str) -> None:
 
 
 def test_missing_input_is_one_line_error(capsys, tmp_path: Path) -> None:
-    code, _, err = run(capsys, tmp_path / "absent.wav", "--out", tmp_path / "out.rttm")
+    code, _, err = run_cli(capsys, tmp_path / "absent.wav", "--out", tmp_path / "out.rttm")
     assert_one_line_error(code, err, "does not exist")
     assert_nothing_written(tmp_path)
 
 
 def test_empty_input_is_one_line_error(capsys, tmp_path: Path) -> None:
     (tmp_path / "empty.wav").touch()
-    code, _, err = run(capsys, tmp_path / "empty.wav", "--out", tmp_path / "out.rttm")
+    code, _, err = run_cli(capsys, tmp_path / "empty.wav", "--out", tmp_path / "out.rttm")
     assert_one_line_error(code, err, "empty")
     assert_nothing_written(tmp_path, "empty.wav")
 
 
 def test_non_audio_input_is_one_line_error(capsys, tmp_path: Path) -> None:
     (tmp_path / "notes.mp3").write_text("minutes of the meeting\n" * 50)
-    code, _, err = run(capsys, tmp_path / "notes.mp3", "--out", tmp_path / "out.rttm")
+    code, _, err = run_cli(capsys, tmp_path / "notes.mp3", "--out", tmp_path / "out.rttm")
     assert_one_line_error(code, err, "cannot decode")
     assert_nothing_written(tmp_path, "notes.mp3")
 
 
 def test_missing_output_folder_is_one_line_error(capsys, voice_wav: Path, tmp_path: Path) -> None:
-    code, _, err = run(capsys, voice_wav, "--out", tmp_path / "absent" / "out.rttm")
+    code, _, err = run_cli(capsys, voice_wav, "--out", tmp_path / "absent" / "out.rttm")
     assert_one_line_error(code, err, "does not exist; create it first")
     assert_nothing_written(tmp_path)
 
@@ -93,32 +79,32 @@ def test_unwritable_output_folder_is_one_line_error(capsys, voice_wav: Path, tmp
     locked.mkdir()
     real_access = os.access
     monkeypatch.setattr(os, "access", lambda path, mode, **kw: False if Path(path) == locked else real_access(path, mode, **kw))
-    code, _, err = run(capsys, voice_wav, "--out", locked / "out.rttm")
+    code, _, err = run_cli(capsys, voice_wav, "--out", locked / "out.rttm")
     assert_one_line_error(code, err, "is not writable")
     assert_nothing_written(locked)
 
 
 def test_output_that_is_a_folder_is_one_line_error(capsys, voice_wav: Path, tmp_path: Path) -> None:
     (tmp_path / "out.rttm").mkdir()
-    code, _, err = run(capsys, voice_wav, "--out", tmp_path / "out.rttm")
+    code, _, err = run_cli(capsys, voice_wav, "--out", tmp_path / "out.rttm")
     assert_one_line_error(code, err, "it is a folder")
     assert_nothing_written(tmp_path / "out.rttm")
 
 
 def test_zero_speakers_is_one_line_error(capsys, voice_wav: Path, tmp_path: Path) -> None:
-    code, _, err = run(capsys, voice_wav, "--num-speakers", "0", "--out", tmp_path / "out.rttm")
+    code, _, err = run_cli(capsys, voice_wav, "--num-speakers", "0", "--out", tmp_path / "out.rttm")
     assert_one_line_error(code, err, "at least 1")
     assert_nothing_written(tmp_path)
 
 
 def test_num_speakers_with_min_speakers_is_one_line_error(capsys, voice_wav: Path, tmp_path: Path) -> None:
-    code, _, err = run(capsys, voice_wav, "--num-speakers", "2", "--min-speakers", "1", "--out", tmp_path / "out.rttm")
+    code, _, err = run_cli(capsys, voice_wav, "--num-speakers", "2", "--min-speakers", "1", "--out", tmp_path / "out.rttm")
     assert_one_line_error(code, err, "not both")
     assert_nothing_written(tmp_path)
 
 
 def test_overlap_threshold_with_webrtcvad_is_one_line_error(capsys, voice_wav: Path, tmp_path: Path) -> None:
-    code, _, err = run(
+    code, _, err = run_cli(
         capsys, voice_wav, "--segmentation", "webrtcvad", "--overlap-threshold", "1.1", "--out", tmp_path / "out.rttm"
     )
     assert_one_line_error(code, err, "needs neural segmentation")
@@ -126,7 +112,7 @@ def test_overlap_threshold_with_webrtcvad_is_one_line_error(capsys, voice_wav: P
 
 
 def test_unknown_embedder_is_one_line_error(capsys, voice_wav: Path, tmp_path: Path) -> None:
-    code, _, err = run(capsys, voice_wav, "--embedder", "ecapa9000", "--out", tmp_path / "out.rttm")
+    code, _, err = run_cli(capsys, voice_wav, "--embedder", "ecapa9000", "--out", tmp_path / "out.rttm")
     assert_one_line_error(code, err, "unknown embedder 'ecapa9000'")
     assert_nothing_written(tmp_path)
 
@@ -134,13 +120,13 @@ def test_unknown_embedder_is_one_line_error(capsys, voice_wav: Path, tmp_path: P
 def test_autospeech_not_installed_says_how_to_install(capsys, voice_wav: Path, tmp_path: Path) -> None:
     empty = tmp_path / "models"
     empty.mkdir()
-    code, _, err = run(capsys, voice_wav, "--embedder", "autospeech", "--model-dir", empty, "--out", tmp_path / "out.rttm")
+    code, _, err = run_cli(capsys, voice_wav, "--embedder", "autospeech", "--model-dir", empty, "--out", tmp_path / "out.rttm")
     assert_one_line_error(code, err, "diarize models download autospeech")
     assert_nothing_written(tmp_path, "models")
 
 
 def test_unknown_output_extension_is_one_line_error(capsys, voice_wav: Path, tmp_path: Path) -> None:
-    code, _, err = run(capsys, voice_wav, "--out", tmp_path / "out.xyz")
+    code, _, err = run_cli(capsys, voice_wav, "--out", tmp_path / "out.xyz")
     assert_one_line_error(code, err, "--format")
     assert_nothing_written(tmp_path)
 
@@ -157,26 +143,26 @@ def test_bad_option_value_exits_2_with_usage(capsys, voice_wav: Path) -> None:
 
 def test_silence_only_input_writes_valid_empty_rttm(capsys, silence_wav: Path, tmp_path: Path) -> None:
     output = tmp_path / "silence.rttm"
-    code, _, err = run(capsys, silence_wav, "--out", output)
+    code, _, err = run_cli(capsys, silence_wav, "--out", output)
     assert code == 0 and err == ""
     assert output.read_text() == ""
     assert read_rttm(output) == {}
 
 
 def test_rttm_goes_to_stdout_by_default_with_file_stem_as_id(capsys, voice_wav: Path) -> None:
-    code, out, _ = run(capsys, voice_wav, "-q")
+    code, out, _ = run_cli(capsys, voice_wav, "-q")
     lines = out.splitlines()
     assert code == 0 and lines
     assert all(line.split()[:3] == ["SPEAKER", "voice", "1"] and len(line.split()) == 10 for line in lines)
 
 
 def test_dash_out_writes_rttm_to_stdout(capsys, voice_wav: Path) -> None:
-    code, out, _ = run(capsys, voice_wav, "--out", "-", "-q")
+    code, out, _ = run_cli(capsys, voice_wav, "--out", "-", "-q")
     assert code == 0 and out.startswith("SPEAKER voice 1 ")
 
 
 def test_json_format_on_stdout(capsys, voice_wav: Path) -> None:
-    code, out, _ = run(capsys, voice_wav, "--format", "json", "--num-speakers", "1", "-q")
+    code, out, _ = run_cli(capsys, voice_wav, "--format", "json", "--num-speakers", "1", "-q")
     document = json.loads(out)
     assert code == 0
     assert document["uri"] == "voice" and document["speakers"] == ["SPEAKER_00"]
@@ -185,7 +171,7 @@ def test_json_format_on_stdout(capsys, voice_wav: Path) -> None:
 
 def test_output_format_follows_extension(capsys, voice_wav: Path, tmp_path: Path) -> None:
     output = tmp_path / "voice.srt"
-    code, out, _ = run(capsys, voice_wav, "--out", output, "-q")
+    code, out, _ = run_cli(capsys, voice_wav, "--out", output, "-q")
     assert code == 0 and out == ""
     assert output.read_text().startswith("1\n00:00:0")
     assert_nothing_written(tmp_path, "voice.srt")
@@ -202,7 +188,7 @@ def test_transcript_with_audio_writes_labelled_subtitles(capsys, voice_wav: Path
     transcript = tmp_path / "voice.json"
     transcript.write_text(json.dumps({"segments": [{"start": 1.2, "end": 4.5, "text": " Hello there, everyone."}]}))
     output = tmp_path / "voice.srt"
-    code, _, _ = run(capsys, voice_wav, "--transcript", transcript, "--out", output, "--rttm", tmp_path / "voice.rttm", "-q")
+    code, _, _ = run_cli(capsys, voice_wav, "--transcript", transcript, "--out", output, "--rttm", tmp_path / "voice.rttm", "-q")
     assert code == 0
     assert "SPEAKER_00: Hello there, everyone." in output.read_text()
     assert list(read_rttm(tmp_path / "voice.rttm")) == ["voice"]
@@ -223,7 +209,7 @@ def test_merge_labels_a_transcript_from_rttm(capsys, tmp_path: Path) -> None:
         {"start": 2.2, "end": 3.9, "text": " Yes, all of them."},
     ]}))
     output = tmp_path / "x.srt"
-    code, _, err = run(capsys, "merge", rttm, transcript, "--out", output)
+    code, _, err = run_cli(capsys, "merge", rttm, transcript, "--out", output)
     assert code == 0, err
     text = output.read_text()
     assert "SPEAKER_00: Did you bring the slides?" in text and "SPEAKER_01: Yes, all of them." in text
@@ -236,20 +222,20 @@ def test_merge_of_multi_file_rttm_asks_for_file_id(capsys, tmp_path: Path) -> No
     )
     transcript = tmp_path / "t.json"
     transcript.write_text(json.dumps({"segments": [{"start": 0.0, "end": 1.0, "text": "hi"}]}))
-    code, _, err = run(capsys, "merge", rttm, transcript, "--out", tmp_path / "x.srt")
+    code, _, err = run_cli(capsys, "merge", rttm, transcript, "--out", tmp_path / "x.srt")
     assert_one_line_error(code, err, "--file-id")
     assert_nothing_written(tmp_path, "two.rttm", "t.json")
 
 
 def test_models_list_shows_bundled_campplus(capsys, tmp_path: Path) -> None:
-    code, out, _ = run(capsys, "models", "list", "--model-dir", tmp_path)
+    code, out, _ = run_cli(capsys, "models", "list", "--model-dir", tmp_path)
     assert code == 0
     assert any(line.startswith("campplus") and "bundled" in line for line in out.splitlines())
     assert "diarize models download autospeech" in out
 
 
 def test_models_list_as_json(capsys, tmp_path: Path) -> None:
-    code, out, _ = run(capsys, "models", "list", "--json", "--model-dir", tmp_path)
+    code, out, _ = run_cli(capsys, "models", "list", "--json", "--model-dir", tmp_path)
     names = {model["name"]: model for model in json.loads(out)}
     assert code == 0 and names["campplus"]["installed"] and not names["autospeech"]["installed"]
 
@@ -269,18 +255,18 @@ def librispeech_halves(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, 
 
 def test_verify_same_speaker_exits_0(capsys, librispeech_halves) -> None:
     first_half, second_half, _ = librispeech_halves
-    code, out, _ = run(capsys, "verify", first_half, second_half)
+    code, out, _ = run_cli(capsys, "verify", first_half, second_half)
     assert code == 0 and "verification: match" in out
 
 
 def test_verify_different_speakers_exits_1(capsys, librispeech_halves) -> None:
     first_half, _, other = librispeech_halves
-    code, out, _ = run(capsys, "verify", first_half, other, "--json")
+    code, out, _ = run_cli(capsys, "verify", first_half, other, "--json")
     assert code == 1 and json.loads(out)["match"] is False
 
 
 def test_verify_missing_file_exits_2(capsys, tmp_path: Path, voice_wav: Path) -> None:
-    code, _, err = run(capsys, "verify", voice_wav, tmp_path / "absent.wav")
+    code, _, err = run_cli(capsys, "verify", voice_wav, tmp_path / "absent.wav")
     assert_one_line_error(code, err, "does not exist")
 
 

@@ -10,20 +10,7 @@ import numpy as np
 import pytest
 import soundfile
 
-from conftest import SAMPLE_RATE, speech_like
-from diarize_plugin.cli import main
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
-    code = main([str(argument) for argument in argv])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
-def assert_one_line_error(code: int, stderr: str, fragment: str) -> None:
-    assert code == 2, stderr
-    assert stderr.startswith("diarize: error: ") and stderr.count("\n") == 1, stderr
-    assert fragment in stderr, stderr
+from conftest import SAMPLE_RATE, assert_one_line_error, run_cli, speech_like
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +27,7 @@ def audio(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 def test_verify_silence_against_silence_is_refused(capsys, audio) -> None:
-    code, out, err = run(capsys, "verify", audio["silence"], audio["silence"])
+    code, out, err = run_cli(capsys, "verify", audio["silence"], audio["silence"])
     assert_one_line_error(code, err, "silence.wav holds 0.0 s of speech")
     assert out == ""
 
@@ -48,7 +35,7 @@ def test_verify_silence_against_silence_is_refused(capsys, audio) -> None:
 def test_verify_warns_on_little_speech(capsys, audio, tmp_path: Path) -> None:
     short = tmp_path / "short.wav"
     soundfile.write(short, np.concatenate([speech_like(2.0), np.zeros(2 * SAMPLE_RATE, np.float32)]), SAMPLE_RATE)
-    code, out, err = run(capsys, "verify", audio["voice"], short)
+    code, out, err = run_cli(capsys, "verify", audio["voice"], short)
     assert code in (0, 1) and "verification:" in out
     assert err.startswith("diarize: warning: ") and "short.wav holds only 2." in err and err.count("\n") == 1
 
@@ -69,7 +56,7 @@ def transcript(tmp_path: Path) -> Path:
 def test_merge_warns_about_words_after_the_last_turn(capsys, tmp_path: Path, transcript: Path) -> None:
     rttm = tmp_path / "talk.rttm"
     rttm.write_text("SPEAKER talk 1 0.000 3.000 <NA> <NA> SPEAKER_00 <NA> <NA>\n")
-    code, _, err = run(capsys, "merge", rttm, transcript, "--out", tmp_path / "out.srt")
+    code, _, err = run_cli(capsys, "merge", rttm, transcript, "--out", tmp_path / "out.srt")
     assert code == 0
     assert err.startswith("diarize: warning: 1 words or segments start after the last speaker turn") and err.count("\n") == 1
 
@@ -77,7 +64,7 @@ def test_merge_warns_about_words_after_the_last_turn(capsys, tmp_path: Path, tra
 def test_merge_warnings_are_silenced_by_quiet(capsys, tmp_path: Path, transcript: Path) -> None:
     rttm = tmp_path / "talk.rttm"
     rttm.write_text("SPEAKER talk 1 0.000 3.000 <NA> <NA> SPEAKER_00 <NA> <NA>\n")
-    code, _, err = run(capsys, "merge", rttm, transcript, "--out", tmp_path / "out.srt", "-q")
+    code, _, err = run_cli(capsys, "merge", rttm, transcript, "--out", tmp_path / "out.srt", "-q")
     assert code == 0 and err == ""
 
 
@@ -93,7 +80,7 @@ def test_merge_warnings_are_silenced_by_quiet(capsys, tmp_path: Path, transcript
 def test_merge_of_rttm_sharing_no_time_is_an_error(capsys, tmp_path: Path, transcript: Path, rttm_text: str, fragment: str) -> None:
     rttm = tmp_path / "talk.rttm"
     rttm.write_text(rttm_text) if rttm_text else rttm.write_text(" \n")
-    code, _, err = run(capsys, "merge", rttm, transcript, "--out", tmp_path / "out.srt")
+    code, _, err = run_cli(capsys, "merge", rttm, transcript, "--out", tmp_path / "out.srt")
     assert_one_line_error(code, err, f"shares no time with {transcript} ({fragment}")
     assert not (tmp_path / "out.srt").exists()
 
@@ -101,11 +88,11 @@ def test_merge_of_rttm_sharing_no_time_is_an_error(capsys, tmp_path: Path, trans
 def test_merge_of_garbage_rttm_names_the_line(capsys, tmp_path: Path, transcript: Path) -> None:
     rttm = tmp_path / "talk.rttm"
     rttm.write_text("# a header\nthis is not an RTTM file\n")
-    code, _, err = run(capsys, "merge", rttm, transcript, "--out", tmp_path / "out.srt")
+    code, _, err = run_cli(capsys, "merge", rttm, transcript, "--out", tmp_path / "out.srt")
     assert_one_line_error(code, err, "line 2: 'this' is not an RTTM line type")
 
 
 def test_diarize_warns_when_the_transcript_outlasts_the_audio(capsys, audio, tmp_path: Path, transcript: Path) -> None:
-    code, _, err = run(capsys, audio["voice"], "--transcript", transcript, "--out", tmp_path / "out.srt")
+    code, _, err = run_cli(capsys, audio["voice"], "--transcript", transcript, "--out", tmp_path / "out.srt")
     assert code == 0
     assert "diarize: warning: 1 words or segments start after the last speaker turn" in err

@@ -8,19 +8,12 @@ import os
 import subprocess
 from pathlib import Path
 
-import numpy as np
 import pytest
 import soundfile
 
-from conftest import SAMPLE_RATE, speech_like
+from conftest import SAMPLE_RATE, assert_one_line_error, run_cli, speech_like
 from diarize_plugin.cli import main
 from diarize_plugin.errors import DiarizeError
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
-    code = main([str(argument) for argument in argv])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def run_parsing(capsys, *argv: str | Path) -> tuple[int, str, str]:
@@ -29,12 +22,6 @@ def run_parsing(capsys, *argv: str | Path) -> tuple[int, str, str]:
         main([str(argument) for argument in argv])
     captured = capsys.readouterr()
     return exit_info.value.code, captured.out, captured.err
-
-
-def assert_one_line_error(code: int, stderr: str, fragment: str) -> None:
-    assert code == 2, stderr
-    assert stderr.startswith("diarize: error: ") and stderr.count("\n") == 1, stderr
-    assert fragment in stderr, stderr
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +55,7 @@ def test_sub_command_usage_errors_are_one_line(capsys, argv: tuple[str, ...]) ->
 
 def test_threads_from_environment_must_be_a_number(capsys, voice_wav: Path, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("DIARIZE_THREADS", "abc")
-    code, _, err = run(capsys, voice_wav, "--out", tmp_path / "o.rttm")
+    code, _, err = run_cli(capsys, voice_wav, "--out", tmp_path / "o.rttm")
     assert_one_line_error(code, err, "DIARIZE_THREADS='abc'")
     assert list(tmp_path.iterdir()) == []
 
@@ -84,12 +71,12 @@ def test_threads_below_one_is_refused_by_the_api() -> None:
 
 
 def test_txt_output_without_transcript_says_it_needs_one(capsys, voice_wav: Path, tmp_path: Path) -> None:
-    code, _, err = run(capsys, voice_wav, "--out", tmp_path / "o.txt")
+    code, _, err = run_cli(capsys, voice_wav, "--out", tmp_path / "o.txt")
     assert_one_line_error(code, err, "add --transcript")
 
 
 def test_vad_aggressiveness_with_neural_segmentation_is_refused(capsys, voice_wav: Path, tmp_path: Path) -> None:
-    code, _, err = run(capsys, voice_wav, "--vad-aggressiveness", "1", "--out", tmp_path / "o.rttm")
+    code, _, err = run_cli(capsys, voice_wav, "--vad-aggressiveness", "1", "--out", tmp_path / "o.rttm")
     assert_one_line_error(code, err, "needs --segmentation webrtcvad")
 
 
@@ -101,7 +88,7 @@ def test_vad_options_with_neural_segmentation_are_refused_by_the_api() -> None:
 
 
 def test_models_list_json_says_autospeech_is_a_download(capsys, tmp_path: Path) -> None:
-    code, out, _ = run(capsys, "models", "list", "--json", "--model-dir", tmp_path)
+    code, out, _ = run_cli(capsys, "models", "list", "--json", "--model-dir", tmp_path)
     autospeech = {model["name"]: model for model in json.loads(out)}["autospeech"]
     assert code == 0 and autospeech["kind"] == "download" and autospeech["installed"] is False
 
@@ -112,7 +99,7 @@ def test_models_list_json_says_autospeech_is_a_download(capsys, tmp_path: Path) 
 @pytest.mark.parametrize("command", ["diarize", "verify"])
 def test_url_input_says_urls_are_not_supported(capsys, voice_wav: Path, command: str) -> None:
     url = "https://example.org/talk.wav"
-    code, _, err = run(capsys, url) if command == "diarize" else run(capsys, "verify", url, voice_wav)
+    code, _, err = run_cli(capsys, url) if command == "diarize" else run_cli(capsys, "verify", url, voice_wav)
     assert_one_line_error(code, err, "https://example.org/talk.wav is a URL; URLs are not supported")
 
 
@@ -126,7 +113,7 @@ def test_video_without_audio_track_says_so(capsys, tmp_path: Path) -> None:
     )
     if made.returncode != 0:
         pytest.skip("the bundled ffmpeg cannot encode video")
-    code, _, err = run(capsys, video, "--out", tmp_path / "o.rttm")
+    code, _, err = run_cli(capsys, video, "--out", tmp_path / "o.rttm")
     assert_one_line_error(code, err, "has no audio track")
 
 
@@ -134,7 +121,7 @@ def test_unreadable_input_says_permission_denied(capsys, voice_wav: Path, tmp_pa
     # root reads everything: make the file look unreadable
     real_access = os.access
     monkeypatch.setattr(os, "access", lambda path, mode, **kw: False if Path(path) == voice_wav else real_access(path, mode, **kw))
-    code, _, err = run(capsys, voice_wav, "--out", tmp_path / "o.rttm")
+    code, _, err = run_cli(capsys, voice_wav, "--out", tmp_path / "o.rttm")
     assert_one_line_error(code, err, "permission denied")
 
 
@@ -143,11 +130,11 @@ def test_nan_segment_start_is_not_called_missing(capsys, tmp_path: Path) -> None
     rttm.write_text("SPEAKER t 1 0.000 2.000 <NA> <NA> SPEAKER_00 <NA> <NA>\n")
     transcript = tmp_path / "t.json"
     transcript.write_text(json.dumps({"segments": [{"start": math.nan, "end": 1.0, "text": "hi"}]}))
-    code, _, err = run(capsys, "merge", rttm, transcript, "--out", tmp_path / "o.srt")
+    code, _, err = run_cli(capsys, "merge", rttm, transcript, "--out", tmp_path / "o.srt")
     assert_one_line_error(code, err, "segments[0].start is nan, not a time")
 
 
 def test_autospeech_hint_keeps_the_model_dir(capsys, voice_wav: Path, tmp_path: Path) -> None:
-    code, _, err = run(capsys, voice_wav, "--embedder", "autospeech", "--model-dir", tmp_path / "models",
+    code, _, err = run_cli(capsys, voice_wav, "--embedder", "autospeech", "--model-dir", tmp_path / "models",
                        "--out", tmp_path / "o.rttm")
     assert_one_line_error(code, err, f"diarize models download autospeech --model-dir {tmp_path / 'models'}")

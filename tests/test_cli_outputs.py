@@ -10,24 +10,10 @@ import stat
 import threading
 from pathlib import Path
 
-import numpy as np
 import pytest
 import soundfile
 
-from conftest import SAMPLE_RATE, speech_like
-from diarize_plugin.cli import main
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
-    code = main([str(argument) for argument in argv])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
-def assert_one_line_error(code: int, stderr: str, fragment: str) -> None:
-    assert code == 2, stderr
-    assert stderr.startswith("diarize: error: ") and stderr.count("\n") == 1, stderr
-    assert fragment in stderr, stderr
+from conftest import SAMPLE_RATE, assert_one_line_error, run_cli, speech_like
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +34,7 @@ def umask_022():
 
 
 def test_dev_null_stays_a_character_device(capsys, voice_wav: Path) -> None:
-    code, _, err = run(capsys, voice_wav, "--out", "/dev/null", "--format", "rttm", "-q")
+    code, _, err = run_cli(capsys, voice_wav, "--out", "/dev/null", "--format", "rttm", "-q")
     assert code == 0, err
     assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
 
@@ -60,13 +46,13 @@ def test_character_device_node_stays_a_device(capsys, voice_wav: Path, tmp_path:
         os.mknod(device, stat.S_IFCHR | 0o666, os.makedev(1, 3))
     except (PermissionError, OSError) as error:
         pytest.skip(f"cannot create a device node here ({error.strerror})")
-    code, _, err = run(capsys, voice_wav, "--out", device, "--format", "rttm", "-q")
+    code, _, err = run_cli(capsys, voice_wav, "--out", device, "--format", "rttm", "-q")
     assert code == 0, err
     assert stat.S_ISCHR(os.stat(device).st_mode)
 
 
 def test_dev_stdout_writes_to_standard_output(capsys, voice_wav: Path) -> None:
-    code, out, err = run(capsys, voice_wav, "--out", "/dev/stdout", "--format", "rttm", "-q")
+    code, out, err = run_cli(capsys, voice_wav, "--out", "/dev/stdout", "--format", "rttm", "-q")
     assert code == 0, err
     assert out.startswith("SPEAKER voice 1 ")
 
@@ -77,7 +63,7 @@ def test_fifo_is_written_through_not_replaced(capsys, voice_wav: Path, tmp_path:
     received: list[bytes] = []
     reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
     reader.start()
-    code, _, err = run(capsys, voice_wav, "--out", fifo, "-q")
+    code, _, err = run_cli(capsys, voice_wav, "--out", fifo, "-q")
     reader.join(timeout=30)
     assert code == 0, err
     assert stat.S_ISFIFO(os.stat(fifo).st_mode)
@@ -90,7 +76,7 @@ def test_symlink_is_followed_and_kept(capsys, voice_wav: Path, tmp_path: Path) -
     real.write_text("old\n")
     link = tmp_path / "link.rttm"
     link.symlink_to(real)
-    code, _, err = run(capsys, voice_wav, "--out", link, "-q")
+    code, _, err = run_cli(capsys, voice_wav, "--out", link, "-q")
     assert code == 0, err
     assert link.is_symlink() and os.readlink(link) == str(real)
     assert real.read_text().startswith("SPEAKER voice 1 ")
@@ -98,7 +84,7 @@ def test_symlink_is_followed_and_kept(capsys, voice_wav: Path, tmp_path: Path) -
 
 
 def test_new_outputs_honour_the_umask(capsys, voice_wav: Path, tmp_path: Path, umask_022) -> None:
-    code, _, err = run(capsys, voice_wav, "--out", tmp_path / "turns.json", "--rttm", tmp_path / "turns.rttm", "-q")
+    code, _, err = run_cli(capsys, voice_wav, "--out", tmp_path / "turns.json", "--rttm", tmp_path / "turns.rttm", "-q")
     assert code == 0, err
     assert stat.S_IMODE(os.stat(tmp_path / "turns.json").st_mode) == 0o644
     assert stat.S_IMODE(os.stat(tmp_path / "turns.rttm").st_mode) == 0o644
@@ -128,7 +114,7 @@ def test_output_that_is_the_input_is_refused(capsys, tmp_path: Path) -> None:
     audio = tmp_path / "v.wav"
     soundfile.write(audio, speech_like(2.0), SAMPLE_RATE)
     before = audio.read_bytes()
-    code, _, err = run(capsys, audio, "--out", audio, "--format", "rttm")
+    code, _, err = run_cli(capsys, audio, "--out", audio, "--format", "rttm")
     assert_one_line_error(code, err, "is the same file as the input")
     assert audio.read_bytes() == before
 
@@ -136,14 +122,14 @@ def test_output_that_is_the_input_is_refused(capsys, tmp_path: Path) -> None:
 def test_output_that_is_the_input_through_a_link_is_refused(capsys, voice_wav: Path, tmp_path: Path) -> None:
     link = tmp_path / "alias.rttm"
     link.symlink_to(voice_wav)
-    code, _, err = run(capsys, voice_wav, "--out", link)
+    code, _, err = run_cli(capsys, voice_wav, "--out", link)
     assert_one_line_error(code, err, "is the same file as the input")
 
 
 def test_rttm_that_is_the_transcript_is_refused(capsys, voice_wav: Path, tmp_path: Path) -> None:
     transcript = tmp_path / "t.json"
     transcript.write_text(json.dumps({"segments": [{"start": 0.0, "end": 1.0, "text": "hi"}]}))
-    code, _, err = run(capsys, voice_wav, "--transcript", transcript, "--out", tmp_path / "o.srt", "--rttm", transcript)
+    code, _, err = run_cli(capsys, voice_wav, "--transcript", transcript, "--out", tmp_path / "o.srt", "--rttm", transcript)
     assert_one_line_error(code, err, "is the same file as the input")
 
 
@@ -152,7 +138,7 @@ def test_merge_output_that_is_the_transcript_is_refused(capsys, tmp_path: Path) 
     rttm.write_text("SPEAKER t 1 0.000 2.000 <NA> <NA> SPEAKER_00 <NA> <NA>\n")
     transcript = tmp_path / "t.json"
     transcript.write_text(json.dumps({"segments": [{"start": 0.0, "end": 1.0, "text": "hi"}]}))
-    code, _, err = run(capsys, "merge", rttm, transcript, "--out", transcript)
+    code, _, err = run_cli(capsys, "merge", rttm, transcript, "--out", transcript)
     assert_one_line_error(code, err, "is the same file as the input")
 
 
@@ -167,7 +153,7 @@ def test_transcript_with_rttm_format_fails_before_the_work_and_writes_nothing(ca
     import diarize_plugin.audio
 
     monkeypatch.setattr(diarize_plugin.audio, "load_audio", lambda *a, **k: pytest.fail("audio decoded"))
-    code, _, err = run(capsys, audio, "--transcript", transcript, "--format", "rttm", "--rttm", tmp_path / "r.rttm")
+    code, _, err = run_cli(capsys, audio, "--transcript", transcript, "--format", "rttm", "--rttm", tmp_path / "r.rttm")
     assert_one_line_error(code, err, "--format srt, vtt, json, txt")
     assert not (tmp_path / "r.rttm").exists()
 
@@ -179,7 +165,7 @@ def test_unreadable_transcript_fails_before_the_audio_is_decoded(capsys, tmp_pat
     import diarize_plugin.audio
 
     monkeypatch.setattr(diarize_plugin.audio, "load_audio", lambda *a, **k: pytest.fail("audio decoded"))
-    code, _, err = run(capsys, audio, "--transcript", tmp_path / "t.srt", "--out", tmp_path / "o.srt")
+    code, _, err = run_cli(capsys, audio, "--transcript", tmp_path / "t.srt", "--out", tmp_path / "o.srt")
     assert_one_line_error(code, err, "line 2")
 
 
@@ -192,7 +178,7 @@ def test_a_failing_output_leaves_no_other_output(capsys, voice_wav: Path, tmp_pa
         raise diarize_plugin.errors.DiarizeError("the transcript writer failed")
 
     monkeypatch.setattr(diarize_plugin.transcript, "write_transcript", broken_writer)
-    code, _, err = run(capsys, voice_wav, "--transcript", transcript, "--out", tmp_path / "o.srt",
+    code, _, err = run_cli(capsys, voice_wav, "--transcript", transcript, "--out", tmp_path / "o.srt",
                        "--rttm", tmp_path / "r.rttm", "-q")
     assert_one_line_error(code, err, "the transcript writer failed")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["t.json"]

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import soundfile
 
-from conftest import LIBRISPEECH, SAMPLE_RATE, librispeech_files
+from conftest import LIBRISPEECH, SAMPLE_RATE, assert_one_line_error, librispeech_files, run_cli
 from diarize_plugin.cli import main
 from diarize_plugin.formats import read_rttm
 from diarize_plugin.voices.store import Voiceprint, VoiceStore
@@ -52,20 +52,8 @@ def database(voices: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) 
     return path
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
-    code = main([str(argument) for argument in argv])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
-def assert_one_line_error(code: int, stderr: str, fragment: str) -> None:
-    assert code == 2
-    assert stderr.startswith("diarize: error: ") and stderr.count("\n") == 1, stderr
-    assert fragment in stderr
-
-
 def test_identify_names_an_enrolled_person_from_another_recording(database, voices, capsys) -> None:
-    code, out, _ = run(capsys, "identify", voices["rest1069"], "--db", database, "--top", "3", "--json")
+    code, out, _ = run_cli(capsys, "identify", voices["rest1069"], "--db", database, "--top", "3", "--json")
     result = json.loads(out)
     assert code == 0 and result["name"] == PEOPLE["1069"]
     similarities = [candidate["similarity"] for candidate in result["candidates"]]
@@ -74,21 +62,21 @@ def test_identify_names_an_enrolled_person_from_another_recording(database, voic
 
 
 def test_identify_a_voice_never_enrolled_says_unknown_and_exits_1(database, voices, capsys) -> None:
-    code, out, _ = run(capsys, "identify", voices["rest1116"], "--db", database, "--segment", "0-6")
+    code, out, _ = run_cli(capsys, "identify", voices["rest1116"], "--db", database, "--segment", "0-6")
     assert code == 1 and out.startswith("unknown (similarity")
 
 
 def test_threshold_override_decides(database, voices, capsys) -> None:
-    code, out, _ = run(capsys, "identify", voices["rest103"], "--db", database, "--threshold", "0.99", "--segment", "0-4")
+    code, out, _ = run_cli(capsys, "identify", voices["rest103"], "--db", database, "--threshold", "0.99", "--segment", "0-4")
     assert code == 1 and out.startswith("unknown")
 
 
 def test_enroll_refuses_less_than_three_seconds_of_speech(database, voices, tmp_path, capsys) -> None:
     waveform, _ = soundfile.read(voices["enroll103"], dtype="float32")
     soundfile.write(tmp_path / "short.wav", waveform[: int(2.5 * SAMPLE_RATE)], SAMPLE_RATE)
-    code, _, err = run(capsys, "enroll", "Dora", tmp_path / "short.wav", "--db", database)
+    code, _, err = run_cli(capsys, "enroll", "Dora", tmp_path / "short.wav", "--db", database)
     assert_one_line_error(code, err, "less than the 3 s needed")
-    assert "Dora" not in run(capsys, "speakers", "list", "--db", database)[1]
+    assert "Dora" not in run_cli(capsys, "speakers", "list", "--db", database)[1]
 
 
 def test_enroll_refuses_a_recording_of_two_speakers(database, voices, tmp_path, capsys) -> None:
@@ -97,7 +85,7 @@ def test_enroll_refuses_a_recording_of_two_speakers(database, voices, tmp_path, 
     pause = np.zeros(SAMPLE_RATE // 2, dtype=np.float32)
     both = np.concatenate([first[: 5 * SAMPLE_RATE], pause, second[: 5 * SAMPLE_RATE]])
     soundfile.write(tmp_path / "two.wav", both, SAMPLE_RATE)
-    code, _, err = run(capsys, "enroll", "Dora", tmp_path / "two.wav", "--db", database)
+    code, _, err = run_cli(capsys, "enroll", "Dora", tmp_path / "two.wav", "--db", database)
     assert_one_line_error(code, err, "2 speakers")
 
 
@@ -106,20 +94,20 @@ def test_a_database_of_another_embedder_asks_to_re_enroll(voices, tmp_path, caps
     embedding = np.ones(512, dtype=np.float32)
     with VoiceStore.open(other) as store:
         store.add_voiceprints("Alice", [Voiceprint(embedding, "autospeech", "c" * 64, 5.0, "a.wav", "d" * 64, "2026-01-01")])
-    code, _, err = run(capsys, "identify", voices["rest103"], "--db", other)
+    code, _, err = run_cli(capsys, "identify", voices["rest103"], "--db", other)
     assert_one_line_error(code, err, "re-enroll the people with --embedder campplus")
 
 
 def test_speakers_commands_round_trip(database, tmp_path, capsys) -> None:
     copy = tmp_path / "copy.sqlite3"
-    assert run(capsys, "speakers", "export", tmp_path / "all.json", "--db", database)[0] == 0
-    assert run(capsys, "speakers", "import", tmp_path / "all.json", "--db", copy)[0] == 0
-    assert run(capsys, "speakers", "rename", "Alice", "Alicia", "--db", copy)[0] == 0
-    code, out, _ = run(capsys, "speakers", "remove", "Chen", "--db", copy)
+    assert run_cli(capsys, "speakers", "export", tmp_path / "all.json", "--db", database)[0] == 0
+    assert run_cli(capsys, "speakers", "import", tmp_path / "all.json", "--db", copy)[0] == 0
+    assert run_cli(capsys, "speakers", "rename", "Alice", "Alicia", "--db", copy)[0] == 0
+    code, out, _ = run_cli(capsys, "speakers", "remove", "Chen", "--db", copy)
     assert code == 0 and "1 voiceprint deleted" in out and "vacuumed" in out
-    names = [person["name"] for person in json.loads(run(capsys, "speakers", "list", "--json", "--db", copy)[1])]
+    names = [person["name"] for person in json.loads(run_cli(capsys, "speakers", "list", "--json", "--db", copy)[1])]
     assert names == ["Alicia", PEOPLE["1069"]]
-    code, _, err = run(capsys, "speakers", "show", "Chen", "--db", copy)
+    code, _, err = run_cli(capsys, "speakers", "show", "Chen", "--db", copy)
     assert_one_line_error(code, err, "nobody called 'Chen'")
 
 
@@ -132,7 +120,7 @@ def test_diarization_names_enrolled_speakers_and_leaves_the_others_unnamed(
     conversation, _ = build_conversation(5, num_speakers=3, duration_s=30.0, speakers=speakers, folder=voices["rest"])
     soundfile.write(tmp_path / "meeting.wav", conversation.waveform, SAMPLE_RATE)
     monkeypatch.setenv("DIARIZE_VOICE_DB", str(database))
-    code, _, err = run(capsys, tmp_path / "meeting.wav", "--voices", "--out", tmp_path / "meeting.json",
+    code, _, err = run_cli(capsys, tmp_path / "meeting.wav", "--voices", "--out", tmp_path / "meeting.json",
                        "--rttm", tmp_path / "meeting.rttm", "-q")
     assert code == 0, err
     document = json.loads((tmp_path / "meeting.json").read_text())
@@ -145,7 +133,7 @@ def test_diarization_names_enrolled_speakers_and_leaves_the_others_unnamed(
         f"{i + 1}\n00:00:{2 * i:02d},000 --> 00:00:{2 * i + 2:02d},000\nword {i}\n\n" for i in range(12)
     )
     (tmp_path / "meeting.srt").write_text(transcript)
-    assert run(capsys, "merge", tmp_path / "meeting.rttm", tmp_path / "meeting.srt", "--out", tmp_path / "named.srt")[0] == 0
+    assert run_cli(capsys, "merge", tmp_path / "meeting.rttm", tmp_path / "meeting.srt", "--out", tmp_path / "named.srt")[0] == 0
     assert any(f"{name}: word" in (tmp_path / "named.srt").read_text() for name in rttm_names)
     named_right = spoken = 0.0
     for segment, _, speaker in conversation.reference.itertracks(yield_label=True):
@@ -159,6 +147,6 @@ def test_diarization_names_enrolled_speakers_and_leaves_the_others_unnamed(
 
 
 def test_voices_without_a_database_is_a_one_line_error(voices, tmp_path, capsys) -> None:
-    code, _, err = run(capsys, voices["enroll103"], "--voices", tmp_path / "none.sqlite3", "--out", tmp_path / "x.rttm")
+    code, _, err = run_cli(capsys, voices["enroll103"], "--voices", tmp_path / "none.sqlite3", "--out", tmp_path / "x.rttm")
     assert_one_line_error(code, err, "no voice database")
     assert not (tmp_path / "none.sqlite3").exists() and not (tmp_path / "x.rttm").exists()

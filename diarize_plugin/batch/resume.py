@@ -25,6 +25,7 @@ from typing import Any
 from .. import __version__
 from ..atomic import atomic_write_text
 from ..errors import DiarizeError
+from ..file_digest import sha256_of_files
 from .settings import DiarizationSettings
 
 #: folder inside the output folder that holds the records
@@ -108,8 +109,4 @@ def _stamp(path: Path) -> tuple[int, int]:
 @lru_cache(maxsize=64)
 def _sha256_of_file(path: Path, size_bytes: int, mtime_ns: int) -> str:
     """sha256 of ``path``; the size and time stamp key the cache, so a changed file is hashed again."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    return sha256_of_files([path])

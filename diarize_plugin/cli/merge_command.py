@@ -27,7 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run(arguments: argparse.Namespace) -> int:
-    from ..formats import read_rttm
+    from ..formats import read_rttm_file
     from ..transcript import (
         TRANSCRIPT_FORMATS, merge, read_transcript, require_shared_time, transcript_format_for, write_transcript,
     )
@@ -40,17 +40,7 @@ def run(arguments: argparse.Namespace) -> int:
     if fmt not in TRANSCRIPT_FORMATS:
         raise DiarizeError(f"cannot write a transcript as {fmt!r}; use --format {', '.join(TRANSCRIPT_FORMATS)}")
     check_outputs([("--out", arguments.out)], [("RTTM", arguments.rttm), ("transcript", arguments.transcript)])
-    annotations = read_rttm(arguments.rttm)
-    if arguments.file_id:
-        if arguments.file_id not in annotations:
-            raise DiarizeError(f"{arguments.rttm} has no file id {arguments.file_id!r}; it has: {', '.join(annotations) or 'none'}")
-        annotation = annotations[arguments.file_id]
-    elif len(annotations) > 1:
-        raise DiarizeError(f"{arguments.rttm} holds several files ({', '.join(annotations)}); choose one with --file-id")
-    else:
-        from pyannote.core import Annotation
-
-        annotation = next(iter(annotations.values()), Annotation())
+    annotation = read_rttm_file(arguments.rttm, arguments.file_id)
     transcript = read_transcript(arguments.transcript)
     require_shared_time(annotation, transcript, rttm=arguments.rttm, transcript_name=arguments.transcript)
     merged = merge(annotation, transcript, split_segments=not arguments.keep_segments)

@@ -30,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run(arguments: argparse.Namespace) -> int:
-    from ..formats import exclusive, read_rttm
+    from ..formats import exclusive, read_rttm_file
     from ..report import report_html
 
     if not arguments.embed_limit_mb >= 0:
@@ -42,17 +42,7 @@ def run(arguments: argparse.Namespace) -> int:
     for what, path in inputs:
         check_input_file(path, what=f"{what} file" if what == "RTTM" else what)
     check_outputs([("--out", arguments.out)], inputs)
-    annotations = read_rttm(arguments.rttm)
-    if arguments.file_id:
-        if arguments.file_id not in annotations:
-            raise DiarizeError(f"{arguments.rttm} has no file id {arguments.file_id!r}; it has: {', '.join(annotations) or 'none'}")
-        annotation = annotations[arguments.file_id]
-    elif len(annotations) > 1:
-        raise DiarizeError(f"{arguments.rttm} holds several files ({', '.join(annotations)}); choose one with --file-id")
-    else:
-        from pyannote.core import Annotation
-
-        annotation = next(iter(annotations.values()), Annotation())
+    annotation = read_rttm_file(arguments.rttm, arguments.file_id)
     if arguments.exclusive:
         annotation = exclusive(annotation)
     transcript = None

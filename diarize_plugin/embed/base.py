@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 from abc import ABC, abstractmethod
 from functools import cached_property
 from pathlib import Path
 from typing import Sequence
 
 import numpy as np
+
+from ..file_digest import sha256_of_files
 
 
 class SpeakerEmbedder(ABC):
@@ -31,12 +32,7 @@ class SpeakerEmbedder(ABC):
     def model_sha256(self) -> str:
         """sha256 of :attr:`model_files`' bytes, one after the other: which model this is, so
         that embeddings of different models are never compared (the voice database)."""
-        digest = hashlib.sha256()
-        for path in self.model_files:
-            with open(path, "rb") as stream:
-                for block in iter(lambda: stream.read(1 << 20), b""):
-                    digest.update(block)
-        return digest.hexdigest()
+        return sha256_of_files(self.model_files)
 
     @property
     def identification_threshold(self) -> float:

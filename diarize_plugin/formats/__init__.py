@@ -19,7 +19,7 @@ from .audacity import annotation_to_audacity, transcript_to_audacity
 from .eaf import annotation_to_eaf
 from .exclusive import exclusive
 from .json_format import annotation_to_json
-from .rttm import annotation_to_rttm, read_rttm
+from .rttm import annotation_to_rttm, read_rttm, read_rttm_file
 from .subtitles import annotation_to_srt, annotation_to_vtt
 from .textgrid import annotation_to_textgrid
 
@@ -109,5 +109,6 @@ __all__ = [
     "exclusive",
     "format_for_path",
     "read_rttm",
+    "read_rttm_file",
     "render_annotation",
 ]

@@ -71,3 +71,19 @@ def read_rttm(path: str | os.PathLike[str]) -> dict[str, Annotation]:
         segment = Segment(start_s, start_s + duration_s)
         annotation[segment, annotation.new_track(segment)] = label
     return annotations
+
+
+def read_rttm_file(path: str | os.PathLike[str], file_id: str | None = None) -> Annotation:
+    """The turns of one file of an RTTM: ``file_id``'s, or the only file's.
+
+    An RTTM with no turns gives an empty :class:`Annotation`. Raises :class:`DiarizeError` when
+    ``file_id`` is not in the RTTM, or when it holds several files and none was chosen.
+    """
+    annotations = read_rttm(path)
+    if file_id is not None:
+        if file_id not in annotations:
+            raise DiarizeError(f"{path} has no file id {file_id!r}; it has: {', '.join(annotations) or 'none'}")
+        return annotations[file_id]
+    if len(annotations) > 1:
+        raise DiarizeError(f"{path} holds several files ({', '.join(annotations)}); choose one with --file-id")
+    return next(iter(annotations.values()), Annotation())

@@ -20,6 +20,7 @@ from pyannote.core import Segment
 
 from ..audio import SAMPLE_RATE, load_audio
 from ..errors import DiarizeError
+from ..file_digest import sha256_of_files
 from ..speech_amount import require_speech
 from .speaker_speech import solo_speech, speech_samples
 
@@ -61,7 +62,7 @@ def recording_voice(
     if isinstance(audio, np.ndarray):
         waveform, name, sha256 = np.asarray(audio, dtype=np.float32), source_name or "waveform", _array_sha256(audio)
     else:
-        waveform, name, sha256 = load_audio(audio), source_name or Path(audio).name, file_sha256(audio)
+        waveform, name, sha256 = load_audio(audio), source_name or Path(audio).name, sha256_of_files([audio])
     waveform = _crop(waveform, segment, name)
     require_speech(waveform, source=name, min_speech_s=min_speech_s, warn_below_s=max(min_speech_s, 3.0))
     annotation = diarizer.run(waveform, uri=name)
@@ -76,15 +77,6 @@ def recording_voice(
     speech = solo_speech(annotation, speakers[0])
     embedding = diarizer.embedder.embed_utterance(speech_samples(waveform, speech, MAX_SPEECH_S))
     return Voice(np.asarray(embedding, dtype=np.float32), float(min(speech.duration(), MAX_SPEECH_S)), name, sha256)
-
-
-def file_sha256(path: str | os.PathLike[str]) -> str:
-    """sha256 of a file's bytes (hex)."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _array_sha256(waveform: np.ndarray) -> str:
