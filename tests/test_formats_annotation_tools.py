@@ -163,3 +163,18 @@ def test_exclusive_keeps_all_speech_one_speaker_at_a_time(drawn: list[tuple[int,
     assert list(result.get_timeline().support()) == list(annotation.get_timeline().support())
     for segment, _, label in pieces:
         assert annotation.label_timeline(label).support().crop(segment).duration() == pytest.approx(segment.duration)
+
+
+def test_eaf_is_the_same_twice_when_source_date_epoch_fixes_its_date(monkeypatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    first = annotation_to_eaf(meeting())
+    assert 'DATE="2023-11-14T22:13:20+00:00"' in first
+    assert annotation_to_eaf(meeting()) == first
+
+
+def test_bad_source_date_epoch_is_a_user_error(monkeypatch) -> None:
+    from diarize_plugin.errors import DiarizeError
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    with pytest.raises(DiarizeError, match="SOURCE_DATE_EPOCH"):
+        annotation_to_eaf(meeting())

@@ -17,6 +17,7 @@ from pathlib import Path
 from pyannote.core import Annotation
 
 from ..transcript.model import Transcript
+from .document_date import document_date
 from .word_intervals import word_intervals
 
 SCHEMA_URL = "http://www.mpi.nl/tools/elan/EAFv3.0.xsd"
@@ -38,10 +39,10 @@ def annotation_to_eaf(
     has word times.
 
     ``media_path``: the recording, linked from the header (absolute URL and the bare file name
-    as relative URL). ``date``: the document date (default: now, UTC). Times are whole
+    as relative URL). ``date``: the document date (default: ``$SOURCE_DATE_EPOCH`` or now, UTC). Times are whole
     milliseconds; a turn shorter than 1 ms after rounding is left out.
     """
-    date = date or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    date = date or document_date()
     root = ET.Element("ANNOTATION_DOCUMENT", {
         "AUTHOR": "diarize-plugin",
         "DATE": date.isoformat(),

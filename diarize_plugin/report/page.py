@@ -23,6 +23,7 @@ from typing import Any, Mapping
 from pyannote.core import Annotation
 
 from ..atomic import atomic_write_text
+from ..formats.document_date import document_date
 from ..formats.timestamps import clock_timestamp
 from ..transcript.model import Transcript
 from .audio_source import DEFAULT_EMBED_LIMIT_BYTES, AudioSource, audio_duration_s, audio_source
@@ -92,8 +93,8 @@ def render_report(
     title: str = "Diarization",
     generated_at: dt.datetime | None = None,
 ) -> str:
-    """The report's HTML text; see :func:`write_report`. ``generated_at`` defaults to now (UTC)."""
-    generated_at = generated_at or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    """The report's HTML text; see :func:`write_report`. ``generated_at`` defaults to ``$SOURCE_DATE_EPOCH`` or now (UTC)."""
+    generated_at = generated_at or document_date()
     labels = sorted(str(label) for label in annotation.labels())
     statistics = conversation_statistics(annotation)
     timeline = _timeline_data(annotation, labels, transcript, duration_s, title)
