@@ -17,7 +17,8 @@ def open_session(model_path: str | os.PathLike[str], threads: int | None = None)
     """Load ``model_path`` on the CPU with ``threads`` intra-op threads.
 
     Raises :class:`DiarizeError` when the file is missing or is not a loadable ONNX model.
-    Sessions are deterministic: sequential execution, one inter-op thread.
+    Sessions are deterministic: sequential execution, one inter-op thread; their threads
+    sleep between calls instead of spinning.
     """
     path = Path(model_path)
     if not path.is_file():
@@ -27,6 +28,11 @@ def open_session(model_path: str | os.PathLike[str], threads: int | None = None)
     options.inter_op_num_threads = 1
     options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
     options.log_severity_level = 3
+    # ONNX Runtime's worker threads busy-wait between calls by default; here the calls come one
+    # after another from serial numpy work (fbank, decoding), so spinning only burns the core
+    # that work needs. Off, a 1 h conversation took 46.5 / 47.1 s instead of 69.9 / 57.0 s on
+    # 2 cores, with 40 % less CPU and the same output.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     try:
         return ort.InferenceSession(str(path), sess_options=options, providers=["CPUExecutionProvider"])
     except Exception as error:  # ONNX Runtime raises several unrelated types for a bad file
