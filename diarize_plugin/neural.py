@@ -41,6 +41,7 @@ from .errors import DiarizeError
 from .turns import speaker_label
 from .vad import detect_speech
 from .window_diarization import EMBEDDING_BATCH, label_speech
+from .windows import WINDOW_HOP_S as MODE_WINDOW_HOP_S
 
 #: how speakers are told apart in neural mode: "windows" (1.5 s window embeddings clustered over
 #: the recording, the default: see README) or "local" (one embedding per chunk-local speaker,
@@ -82,9 +83,8 @@ MIN_EMBEDDED_S = 0.2
 #: a 2 s step (5 chunks) costs 1.5 times as much for no better DER with :data:`WINDOW_HOP_S`
 #: (issue 13: AMI 25.7 -> 24.3 %, synthetic conversations see the README)
 SEGMENTATION_STEP_S = 3.0
-#: seconds between the 1.5 s embedding windows in neural mode (webrtcvad mode: 0.75 s): a quarter
-#: fewer windows to embed; the network's own 17 ms frames place the changes of speaker
-WINDOW_HOP_S = 1.0
+#: seconds between the 1.5 s embedding windows in neural mode (:data:`windows.WINDOW_HOP_S`)
+WINDOW_HOP_S = MODE_WINDOW_HOP_S["neural"]
 
 
 @dataclass(frozen=True)

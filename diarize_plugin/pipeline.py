@@ -25,15 +25,15 @@ from .progress import ProgressFactory, no_progress
 from .threads import resolve_threads
 from .vad import detect_speech
 from .window_diarization import label_speech
+from .windows import WINDOW_HOP_S
 
 if TYPE_CHECKING:
     from .voices.identification import Gallery
     from .voices.naming import SpeakerNaming
 
 SEGMENTATION_MODES = ("webrtcvad", "neural")
-#: seconds between embedding windows when ``hop_s`` is not given: webrtcvad has no finer frames
-#: to place a change of speaker, the network does (:data:`diarize_plugin.neural.WINDOW_HOP_S`)
-DEFAULT_HOP_S = {"webrtcvad": 0.75, "neural": 1.0}
+#: seconds between embedding windows when ``hop_s`` is not given, per segmentation mode
+DEFAULT_HOP_S = WINDOW_HOP_S
 DEFAULT_SEGMENTATION = "neural"
 
 

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from pyannote.core import Segment, Timeline
 
+#: seconds between 1.5 s embedding windows, per segmentation mode: webrtcvad has no finer frames
+#: to place a change of speaker; in neural mode the network's own 17 ms frames place them, so a
+#: 1 s hop embeds a quarter fewer windows
+WINDOW_HOP_S = {"webrtcvad": 0.75, "neural": 1.0}
+
 
 def sliding_windows(
     speech: Timeline,

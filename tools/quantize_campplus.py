@@ -27,7 +27,6 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import hashlib
 import sys
 import tempfile
 import time
@@ -43,6 +42,7 @@ sys.path.insert(0, str(REPO_ROOT))
 
 from diarize_plugin.audio import load_audio  # noqa: E402
 from diarize_plugin.embed.campplus import BUNDLED_FP32_MODEL_PATH, SAMPLE_RATE, _normalized_fbank  # noqa: E402
+from diarize_plugin.file_digest import sha256_of_files  # noqa: E402
 
 SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
 DEFAULT_OUTPUT = REPO_ROOT / "diarize_plugin" / "models" / "campplus-int8.onnx"
@@ -91,10 +91,6 @@ def cpu_ms_per_window(session: ort.InferenceSession, windows: list[np.ndarray]) 
     return 1000 * (time.process_time() - started) / (3 * len(windows))
 
 
-def sha256_of(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--source", type=Path, default=BUNDLED_FP32_MODEL_PATH)
@@ -125,7 +121,7 @@ def main() -> None:
             extra_options={"CalibPercentile": PERCENTILE},
         )
     for path in (args.source, args.output):
-        print(f"{path.name}: {path.stat().st_size} bytes, sha256 {sha256_of(path)}")
+        print(f"{path.name}: {path.stat().st_size} bytes, sha256 {sha256_of_files([path])}")
 
     reference, quantized = open_cpu(args.source), open_cpu(args.output)
     cosines = []

@@ -21,7 +21,6 @@ time per chunk of each. Usage::
 from __future__ import annotations
 
 import argparse
-import hashlib
 import sys
 import time
 from pathlib import Path
@@ -34,6 +33,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
 from diarize_plugin.audio import load_audio  # noqa: E402
+from diarize_plugin.file_digest import sha256_of_files  # noqa: E402
 from diarize_plugin.segmentation import BUNDLED_FP32_MODEL_PATH, CHUNK_SAMPLES  # noqa: E402
 
 AMI = REPO_ROOT.parent / "shared" / "data" / "ami"
@@ -66,10 +66,6 @@ def log_probs(session: ort.InferenceSession, chunks: np.ndarray) -> tuple[np.nda
     return np.concatenate(outputs), time.process_time() - started
 
 
-def sha256_of(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--source", type=Path, default=BUNDLED_FP32_MODEL_PATH)
@@ -83,7 +79,7 @@ def main() -> None:
         weight_type=QuantType.QInt8,
     )
     for path in (args.source, args.output):
-        print(f"{path.name}: {path.stat().st_size} bytes, sha256 {sha256_of(path)}")
+        print(f"{path.name}: {path.stat().st_size} bytes, sha256 {sha256_of_files([path])}")
     if not AMI.is_dir():
         print("agreement skipped: ../shared/data/ami is absent")
         return
