@@ -171,7 +171,7 @@ def _open_with_libsndfile(source: Path):
         except (soundfile.LibsndfileError, RuntimeError, ValueError, OSError):
             return None  # not a format libsndfile knows (or a damaged one): let ffmpeg try
     _check_rate(int(sound.samplerate), f"input {source}")
-    if _looks_truncated(sound.extra_info, chatter.text):
+    if sound.frames > 0 and _looks_truncated(sound.extra_info, chatter.text):  # none at all: an error, later
         _warn_truncated(source)
     return sound
 

@@ -133,6 +133,14 @@ def test_rttm_that_is_the_transcript_is_refused(capsys, voice_wav: Path, tmp_pat
     assert_one_line_error(code, err, "is the same file as the input")
 
 
+def test_two_outputs_to_stdout_are_refused(capsys, voice_wav: Path, tmp_path: Path) -> None:
+    transcript = tmp_path / "t.json"
+    transcript.write_text(json.dumps({"segments": [{"start": 0.0, "end": 1.0, "text": "hi"}]}))
+    code, out, err = run_cli(capsys, voice_wav, "--transcript", transcript, "--format", "srt", "--out", "-", "--rttm", "-")
+    assert_one_line_error(code, err, "--out and --rttm both write to stdout")
+    assert out == ""
+
+
 def test_merge_output_that_is_the_transcript_is_refused(capsys, tmp_path: Path) -> None:
     rttm = tmp_path / "t.rttm"
     rttm.write_text("SPEAKER t 1 0.000 2.000 <NA> <NA> SPEAKER_00 <NA> <NA>\n")

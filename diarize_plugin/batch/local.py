@@ -8,7 +8,9 @@ which writes them, in the order they finish.
 from __future__ import annotations
 
 import multiprocessing
+import shutil
 import signal
+import tempfile
 import threading
 from collections import Counter
 from collections.abc import Generator, Iterator, Sequence
@@ -59,13 +61,18 @@ def run_locally(
 def _run_pool(
     inputs: Sequence[BatchInput], out_dir: Path, settings: DiarizationSettings, jobs: int, threads: int
 ) -> Iterator[tuple[BatchInput, FileResult | None]]:
-    """One pool's results; ``None`` for a recording whose worker process died."""
+    """One pool's results; ``None`` for a recording whose worker process died.
+
+    The workers' temporary files go to one folder of this process, removed when the pool ends:
+    a worker killed mid-file leaves nothing behind.
+    """
+    scratch = tempfile.mkdtemp(prefix="diarize-batch-")
     # spawn, not fork: this process may hold threads (a progress bar, ONNX Runtime's pools)
     pool = ProcessPoolExecutor(
         max_workers=min(jobs, len(inputs)),
         mp_context=multiprocessing.get_context("spawn"),
         initializer=preload,
-        initargs=(settings, threads),
+        initargs=(settings, threads, scratch),
     )
     finished = False
     try:
@@ -87,6 +94,7 @@ def _run_pool(
         if not finished:  # interrupted: stop the recordings in progress rather than wait for them
             _terminate_workers(pool)
         pool.shutdown(wait=True, cancel_futures=True)
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 @contextmanager

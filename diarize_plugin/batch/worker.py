@@ -8,6 +8,7 @@ one bad file costs only itself, and Dask spends its retries on lost workers only
 from __future__ import annotations
 
 import os
+import tempfile
 import threading
 import time
 import warnings
@@ -59,11 +60,15 @@ def threads_per_task(explicit: int | None, parallel_tasks: int) -> int:
     return max(1, min(MAX_DEFAULT_THREADS, (os.cpu_count() or 1) // max(1, parallel_tasks)))
 
 
-def preload(settings: DiarizationSettings, threads: int) -> None:
+def preload(settings: DiarizationSettings, threads: int, temp_dir: str | None = None) -> None:
     """Process-pool initializer: load the models now rather than with the first file.
 
-    Never raises: a model that fails to load fails again, with its message, on every file.
+    ``temp_dir``: where this process puts its temporary files (decoded recordings), so that the
+    pool's owner can remove what a killed worker left. Never raises: a model that fails to
+    load fails again, with its message, on every file.
     """
+    if temp_dir is not None:
+        tempfile.tempdir = temp_dir
     try:
         _diarizer_for(settings, threads)
     except Exception:  # reported per file by diarize_file

@@ -23,6 +23,7 @@ from typing import Sequence
 
 from ..errors import DiarizeError
 from .common import EXIT_INTERNAL, configure_logging
+from .termination import EXIT_TERMINATED, Terminated, exit_on_terminate
 
 #: first word of the command line -> module of this package; "diarize" is the default command
 COMMANDS = {
@@ -46,7 +47,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = parser.parse_args(argv[1:] if command != "diarize" else argv)
     configure_logging(getattr(arguments, "verbose", 0), getattr(arguments, "quiet", False))
     try:
-        with warnings.catch_warnings(record=True) as caught:
+        with warnings.catch_warnings(record=True) as caught, exit_on_terminate():
             warnings.simplefilter("always")
             code = arguments.handler(arguments)
         if not getattr(arguments, "quiet", False):
@@ -59,6 +60,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("diarize: interrupted", file=sys.stderr)
         return 130
+    except Terminated:
+        print("diarize: terminated", file=sys.stderr)
+        return EXIT_TERMINATED
     except Exception as error:  # a bug, not a user error: one line unless -v asks for more
         if getattr(arguments, "verbose", 0):
             raise

@@ -81,6 +81,9 @@ def check_outputs(outputs: Sequence[tuple[str, str]], inputs: Sequence[tuple[str
     """
     for option, path in outputs:
         check_writable(path)
+    to_stdout = [option for option, path in outputs if path == STDOUT]
+    if len(to_stdout) > 1:
+        raise DiarizeError(f"{' and '.join(to_stdout)} both write to stdout ('-'); give one of them a file path")
     named = [(option, path) for option, path in outputs if path != STDOUT]
     for index, (option, path) in enumerate(named):
         for other_option, other_path in list(inputs) + named[:index]:
