@@ -81,16 +81,15 @@ def unconfirmed_frames(
 
 def background_present(unconfirmed: np.ndarray, frame_step_s: float) -> np.ndarray:
     """Per-frame flags: unconfirmed frames fill at least :data:`BACKGROUND_SHARE` of the
-    :data:`BACKGROUND_WINDOW_S` seconds around the frame (of the whole recording when shorter)."""
+    :data:`BACKGROUND_WINDOW_S` seconds centred on the frame (cut at the recording's ends)."""
     half = int(round(BACKGROUND_WINDOW_S / frame_step_s / 2))
     totals = np.concatenate([[0], np.cumsum(unconfirmed, dtype=np.int64)])
     index = np.arange(len(unconfirmed))
     low, high = np.maximum(index - half, 0), np.minimum(index + half + 1, len(unconfirmed))
-    span = min(2 * half + 1, len(unconfirmed))  # windows at the edges count over a full span
-    return (totals[high] - totals[low]) >= BACKGROUND_SHARE * max(span, 1)
+    return (totals[high] - totals[low]) >= BACKGROUND_SHARE * (high - low)
 
 
-def reject_background(
+def find_background(
     speech: np.ndarray,
     count: np.ndarray,
     voiced: np.ndarray,
@@ -98,16 +97,24 @@ def reject_background(
     frame_step_s: float,
     frame_step_samples: int,
 ) -> np.ndarray:
-    """``speech`` (per-frame flags) without speech-like background: where
-    :func:`background_present`, only frames with a ``voiced`` frame within
-    :data:`VOICE_MARGIN_S` stay speech; elsewhere ``speech`` is unchanged."""
+    """Per-frame flags: the recording has a speech-like background around the frame
+    (:func:`background_present` of its :func:`unconfirmed_frames`); all False when it has none.
+
+    ``speech``: the network's speech flags; ``count``: its expected speaker count; ``voiced``:
+    webrtcvad's voice flags, all on the same frame grid (``frame_step_s`` seconds,
+    ``frame_step_samples`` samples of the 16 kHz ``waveform`` apart)."""
     levels_db = frame_levels_db(waveform, len(speech), frame_step_samples)
     unconfirmed = unconfirmed_frames(speech, count, voiced, levels_db, frame_step_s)
     if not unconfirmed.any():
-        return speech
-    present = background_present(unconfirmed, frame_step_s)
+        return unconfirmed
+    return background_present(unconfirmed, frame_step_s)
+
+
+def reject_background(speech: np.ndarray, voiced: np.ndarray, background: np.ndarray, frame_step_s: float) -> np.ndarray:
+    """``speech`` (per-frame flags) where ``background`` (:func:`find_background`) holds only
+    with a ``voiced`` frame within :data:`VOICE_MARGIN_S`; elsewhere unchanged."""
     near_voice = _dilate(voiced, int(round(VOICE_MARGIN_S / frame_step_s)))
-    return speech & ~(present & ~near_voice)
+    return speech & ~(background & ~near_voice)
 
 
 def _dilate(flags: np.ndarray, frames: int) -> np.ndarray:
