@@ -135,7 +135,8 @@ class Diarizer:
         hands over to the next.
     decoding:
         neural mode only: ``"rules"`` (default: expected speaker count with the thresholds
-        above) or ``"pyannote"`` (pyannote's own decoding of the network: most likely powerset
+        above; a speech-like background such as a crowd is removed, see
+        :mod:`diarize_plugin.background`) or ``"pyannote"`` (pyannote's own decoding of the network: most likely powerset
         class, averaged over chunks and rounded; no extra thresholds).
     merge_speakers:
         after clustering, merge speakers whose pooled speech (up to 30 s each) the embedder
