@@ -48,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     tuning.add_argument("--decoding", choices=("rules", "pyannote"), default="rules",
                         help="neural segmentation: how the network's output becomes speech and overlap: rules (default,"
                         " thresholds chosen on meetings; a murmuring crowd is not speech) or pyannote (its own decoding,"
-                        " no extra thresholds; see README)")
+                        " no extra thresholds: fewer false alarms under a loud crowd or a TV; see README)")
     tuning.add_argument("--vad-aggressiveness", type=int, choices=(0, 1, 2, 3), default=None,
                         help="webrtcvad mode, 0 (keeps most) to 3 (strictest); webrtcvad segmentation only")
     tuning.add_argument("--model-dir", help="folder of downloaded models (default: per-user cache, or $DIARIZE_MODEL_DIR)")
