@@ -49,6 +49,10 @@ MODES = {
     "neural": {"segmentation": "neural"},
     "pyannote": {"segmentation": "neural", "decoding": "pyannote"},
     "webrtcvad": {"segmentation": "webrtcvad"},
+    "spectral": {"segmentation": "neural", "counting": "spectral"},
+    "vbx": {"segmentation": "neural", "counting": "vbx"},
+    "reassign": {"segmentation": "neural", "reassign": True},
+    "spectral-reassign": {"segmentation": "neural", "counting": "spectral", "reassign": True},
 }
 DEFAULT_CONDITIONS = ("ami", "telephone", "telephone-16k", "reverb", "noise", "meeting", "broadcast", "sample")
 

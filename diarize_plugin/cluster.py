@@ -106,10 +106,10 @@ def _agglomerate(unit: np.ndarray, threshold: float, bounds: SpeakerBounds, min_
     Folding comes first so that a bound never keeps a two-window splinter as a "speaker"
     while two real voices stay merged.
     """
-    labels = _fold_small_clusters(unit, _fit(unit, distance_threshold=threshold), min_cluster_size, 1)
+    labels = fold_small_clusters(unit, _fit(unit, distance_threshold=threshold), min_cluster_size, 1)
     found = int(labels.max()) + 1
     if bounds.maximum is not None and found > bounds.maximum:
-        return _merge_closest(unit, labels, bounds.maximum)
+        return merge_closest(unit, labels, bounds.maximum)
     if found < bounds.minimum:
         return _split(unit, min(bounds.minimum, len(unit)), min_cluster_size)
     return labels
@@ -132,7 +132,7 @@ def _fit(unit: np.ndarray, n_clusters: int | None = None, distance_threshold: fl
     return model.fit_predict(unit)
 
 
-def _fold_small_clusters(unit: np.ndarray, labels: np.ndarray, min_cluster_size: int, keep_at_least: int) -> np.ndarray:
+def fold_small_clusters(unit: np.ndarray, labels: np.ndarray, min_cluster_size: int, keep_at_least: int) -> np.ndarray:
     """Give the members of clusters smaller than ``min_cluster_size`` to the nearest kept one.
 
     The ``keep_at_least`` biggest clusters are kept whatever their size.
@@ -142,16 +142,16 @@ def _fold_small_clusters(unit: np.ndarray, labels: np.ndarray, min_cluster_size:
     if keep >= len(sizes):
         return labels
     kept = np.sort(np.argsort(-sizes, kind="stable")[:keep])
-    centroids = _centroids(unit, labels)[kept]
-    labels = np.where(np.isin(labels, kept), labels, kept[_nearest_centroid(unit, centroids)])
+    centroids = centroids_of(unit, labels)[kept]
+    labels = np.where(np.isin(labels, kept), labels, kept[nearest_centroid(unit, centroids)])
     return np.unique(labels, return_inverse=True)[1]
 
 
-def _merge_closest(unit: np.ndarray, labels: np.ndarray, wanted: int) -> np.ndarray:
+def merge_closest(unit: np.ndarray, labels: np.ndarray, wanted: int) -> np.ndarray:
     """Merge the two clusters with the most similar centroids until ``wanted`` remain."""
     labels = labels.copy()
     while int(labels.max()) + 1 > wanted:
-        centroids = _centroids(unit, labels)
+        centroids = centroids_of(unit, labels)
         similarity = centroids @ centroids.T
         np.fill_diagonal(similarity, -np.inf)
         first, second = np.unravel_index(int(np.argmax(similarity)), similarity.shape)
@@ -168,17 +168,19 @@ def _split(unit: np.ndarray, wanted: int, min_cluster_size: int) -> np.ndarray:
             break
     else:
         labels = _fit(unit, n_clusters=wanted)
-    return _fold_small_clusters(unit, labels, min_cluster_size=len(unit) + 1, keep_at_least=wanted)
+    return fold_small_clusters(unit, labels, min_cluster_size=len(unit) + 1, keep_at_least=wanted)
 
 
-def _centroids(unit: np.ndarray, labels: np.ndarray) -> np.ndarray:
+def centroids_of(unit: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Unit-length centroid ``(K, D)`` of each label ``0..K-1`` among the unit rows ``unit``."""
     count = int(labels.max()) + 1
     sums = np.zeros((count, unit.shape[1]))
     np.add.at(sums, labels, unit)
     return l2_normalize(sums)
 
 
-def _nearest_centroid(unit: np.ndarray, centroids: np.ndarray) -> np.ndarray:
+def nearest_centroid(unit: np.ndarray, centroids: np.ndarray) -> np.ndarray:
+    """Index of the most cosine-similar of ``centroids`` for every unit row of ``unit``."""
     return np.argmax(unit @ centroids.T, axis=1)
 
 
@@ -212,26 +214,26 @@ def _cluster_in_blocks(
     sums: list[np.ndarray] = []
     for start, stop in zip(edges[:-1], edges[1:]):
         unit = l2_normalize(np.asarray(embeddings[start:stop], dtype=np.float64))
-        local = _fold_small_clusters(unit, _fit(unit, distance_threshold=threshold), MIN_BLOCK_CLUSTER_SIZE, 1)
+        local = fold_small_clusters(unit, _fit(unit, distance_threshold=threshold), MIN_BLOCK_CLUSTER_SIZE, 1)
         group_of[start:stop] = len(sums) + local
         block_sums = np.zeros((int(local.max()) + 1, unit.shape[1]))
         np.add.at(block_sums, local, unit)
         sums.extend(block_sums)
     group_sums = np.array(sums)
     group_sizes = np.bincount(group_of, minlength=len(group_sums)).astype(np.float64)
-    cluster_of_group = _average_linkage(group_sums, group_sizes, threshold=threshold)
+    cluster_of_group = average_linkage(group_sums, group_sizes, threshold=threshold)
     cluster_of_group = _fold_small_groups(group_sums, group_sizes, cluster_of_group, min_cluster_size, bounds.minimum)
     found = int(cluster_of_group.max()) + 1
     if bounds.maximum is not None and found > bounds.maximum:
-        cluster_of_group = _average_linkage(group_sums, group_sizes, num_clusters=bounds.maximum)
+        cluster_of_group = average_linkage(group_sums, group_sizes, num_clusters=bounds.maximum)
     elif found < bounds.minimum:
-        cluster_of_group = _average_linkage(group_sums, group_sizes, num_clusters=min(bounds.minimum, len(group_sums)))
+        cluster_of_group = average_linkage(group_sums, group_sizes, num_clusters=min(bounds.minimum, len(group_sums)))
     labels = cluster_of_group[group_of]
     centroids = np.zeros((int(labels.max()) + 1, group_sums.shape[1]))
     np.add.at(centroids, cluster_of_group, group_sums)
     centroids = l2_normalize(centroids)
     final = np.concatenate([
-        _nearest_centroid(l2_normalize(np.asarray(embeddings[start:stop], dtype=np.float64)), centroids)
+        nearest_centroid(l2_normalize(np.asarray(embeddings[start:stop], dtype=np.float64)), centroids)
         for start, stop in zip(edges[:-1], edges[1:])
     ])
     if len(np.unique(final)) < len(centroids):
@@ -239,7 +241,7 @@ def _cluster_in_blocks(
     return final
 
 
-def _average_linkage(
+def average_linkage(
     sums: np.ndarray, sizes: np.ndarray, threshold: float | None = None, num_clusters: int | None = None
 ) -> np.ndarray:
     """Average-linkage clustering (cosine) of groups of unit vectors given by their ``sums``
@@ -285,6 +287,6 @@ def _fold_small_groups(
     kept = np.sort(np.argsort(-cluster_sizes, kind="stable")[:keep])
     centroid_sums = np.zeros((len(cluster_sizes), sums.shape[1]))
     np.add.at(centroid_sums, cluster_of_group, sums)
-    nearest = kept[_nearest_centroid(l2_normalize(sums), l2_normalize(centroid_sums[kept]))]
+    nearest = kept[nearest_centroid(l2_normalize(sums), l2_normalize(centroid_sums[kept]))]
     folded = np.where(np.isin(cluster_of_group, kept), cluster_of_group, nearest)
     return np.unique(folded, return_inverse=True)[1]

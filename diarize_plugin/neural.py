@@ -25,6 +25,7 @@ from scipy.optimize import linear_sum_assignment
 from .audio_source import AudioSource, as_audio_source
 from .background import find_background, reject_background
 from .cluster import SpeakerBounds, cluster_embeddings
+from .counting import Counting
 from .embed.base import SpeakerEmbedder, l2_normalize
 from .progress import ProgressFactory, no_progress
 from .segmentation import (
@@ -121,7 +122,9 @@ class NeuralDiarization:
     ``decoding``: ``"rules"`` (the thresholds above) or ``"pyannote"`` (pyannote's decoding:
     speech where the rounded argmax count is at least 1, overlap where it is 2; the thresholds
     are then unused); ``reject_background``: remove speech-like background (a crowd) from the
-    rules' speech (:mod:`~diarize_plugin.background`).
+    rules' speech (:mod:`~diarize_plugin.background`);
+    ``counting``: how window embeddings become speakers ("windows" identity only; see
+    :class:`~diarize_plugin.counting.Counting`).
     """
 
     def __init__(
@@ -143,6 +146,7 @@ class NeuralDiarization:
         in_turn_overlap_threshold: float | None = IN_TURN_OVERLAP_THRESHOLD,
         decoding: str = "rules",
         reject_background: bool = True,
+        counting: Counting = Counting(),
     ) -> None:
         if identity not in IDENTITY_MODES:
             raise DiarizeError(f"unknown speaker identity mode {identity!r}; use one of {', '.join(IDENTITY_MODES)}")
@@ -150,6 +154,7 @@ class NeuralDiarization:
             raise DiarizeError(f"unknown neural decoding {decoding!r}; use one of {', '.join(DECODINGS)}")
         self.decoding = decoding
         self.reject_background = reject_background
+        self.counting = counting
         self.embedder = embedder
         self.identity = identity
         self.speech_threshold = speech_threshold
@@ -227,7 +232,7 @@ class NeuralDiarization:
         primary = label_speech(
             audio, speech, self.embedder, threshold, bounds,
             self.window_s, self.hop_s, self.min_turn_s, uri=uri, progress=progress,
-            merge_similarity=merge_similarity,
+            merge_similarity=merge_similarity, counting=self.counting,
         )
         if self.decoding == "pyannote":
             overlap = count_to_timeline(count >= 2, step_s, duration_s)

@@ -18,6 +18,7 @@ from .audio import SAMPLE_RATE, prepare_waveform
 from .audio_source import AudioSource, InMemoryAudio, decode_audio
 from .bandwidth import is_narrowband
 from .cluster import SpeakerBounds
+from .counting import DEFAULT_COUNTING, Counting
 from .embed.base import SpeakerEmbedder
 from .embed.registry import DEFAULT_EMBEDDER, load_embedder
 from .errors import DiarizeError
@@ -57,6 +58,7 @@ def check_options(
     vad: VadOptions = VadOptions(),
     threads: int | None = None,
     decoding: str = "rules",
+    counting: str = DEFAULT_COUNTING,
 ) -> None:
     """Raise :class:`DiarizeError` for option values :class:`Diarizer` would refuse (including
     webrtcvad options in another segmentation mode, threads below 1, a bad ``$DIARIZE_THREADS``).
@@ -88,6 +90,7 @@ def check_options(
             f"vad options tune webrtcvad, which {segmentation} segmentation does not use "
             "(--vad-aggressiveness with --segmentation webrtcvad)"
         )
+    Counting(counting)
     resolve_threads(threads)
     hop_s = DEFAULT_HOP_S[segmentation] if hop_s is None else hop_s
     if window_s <= 0 or hop_s <= 0 or hop_s > window_s:
@@ -141,6 +144,12 @@ class Diarizer:
     merge_speakers:
         after clustering, merge speakers whose pooled speech (up to 30 s each) the embedder
         calls one person for sure (its ``merge_threshold``; not in ``"local"`` identity mode).
+    counting:
+        how window embeddings become speakers: ``"ahc"`` (default: agglomerative clustering at
+        ``threshold``), ``"spectral"`` (eigengap count) or ``"vbx"`` (variational-Bayes
+        refinement); see :mod:`diarize_plugin.counting` (not in ``"local"`` identity mode).
+    reassign:
+        after counting, give every window to its nearest speaker centroid until nothing moves.
     """
 
     def __init__(
@@ -159,8 +168,14 @@ class Diarizer:
         merge_speakers: bool = True,
         overlap_threshold: float | None = None,
         decoding: str = "rules",
+        counting: str = DEFAULT_COUNTING,
+        reassign: bool = False,
     ) -> None:
-        check_options(segmentation, threshold, overlap_threshold, window_s, hop_s, vad=vad, threads=threads, decoding=decoding)
+        check_options(
+            segmentation, threshold, overlap_threshold, window_s, hop_s,
+            vad=vad, threads=threads, decoding=decoding, counting=counting,
+        )
+        self.counting = Counting(counting, reassign)
         self.embedder = embedder if isinstance(embedder, SpeakerEmbedder) else load_embedder(embedder, model_dir, threads)
         self.segmentation = segmentation
         threshold_given = threshold is not None
@@ -190,6 +205,7 @@ class Diarizer:
                 overlap_threshold=OVERLAP_THRESHOLD if overlap_threshold is None else float(overlap_threshold),
                 threads=threads,
                 decoding=decoding,
+                counting=self.counting,
             )
 
     def run(
@@ -273,5 +289,5 @@ class Diarizer:
         return label_speech(
             waveform, speech, self.embedder, threshold, bounds,
             self.window_s, self.hop_s, self.min_turn_s, uri=uri, progress=self.progress,
-            merge_similarity=merge_similarity,
+            merge_similarity=merge_similarity, counting=self.counting,
         )

@@ -10,7 +10,8 @@ import numpy as np
 from pyannote.core import Annotation, Segment, Timeline
 
 from .audio_source import AudioSource, as_audio_source
-from .cluster import SpeakerBounds, cluster_embeddings
+from .cluster import SpeakerBounds
+from .counting import Counting
 from .embed.base import SpeakerEmbedder
 from .progress import ProgressFactory, no_progress
 from .speaker_merge import merge_same_speakers
@@ -51,8 +52,11 @@ def label_speech(
     uri: str | None = None,
     progress: ProgressFactory = no_progress,
     merge_similarity: float | None = None,
+    counting: Counting = Counting(),
 ) -> Annotation:
     """Speaker turns (one speaker at a time) inside ``speech``; empty when it holds no window.
+
+    ``counting``: how the window embeddings become speakers (:class:`~diarize_plugin.counting.Counting`).
 
     With ``merge_similarity``, speakers whose pooled speech the embedder scores at least that
     similar are then merged (:func:`~diarize_plugin.speaker_merge.merge_same_speakers`).
@@ -61,7 +65,7 @@ def label_speech(
     if not windows:
         return Annotation(uri=uri)
     embeddings = embed_segments(embedder, waveform, windows, progress)
-    labels = cluster_embeddings(embeddings, threshold, bounds)
+    labels = counting.label(embeddings, threshold, bounds)
     annotation = windows_to_annotation(windows, labels, speech, min_turn_s, uri=uri)
     if merge_similarity is None:
         return annotation

@@ -46,6 +46,11 @@ def test_unknown_option_is_one_line_error(capsys, voice_wav: Path) -> None:
     assert_one_line_error(code, err, "unrecognized arguments: --speakers 2")
 
 
+def test_unknown_counting_method_is_one_line_error(capsys, voice_wav: Path) -> None:
+    code, _, err = run_parsing(capsys, voice_wav, "--counting", "kmeans")
+    assert_one_line_error(code, err, "--counting")
+
+
 @pytest.mark.parametrize("argv", [("verify", "only-one.wav"), ("merge",), ("models",), ("models", "download", "ecapa")])
 def test_sub_command_usage_errors_are_one_line(capsys, argv: tuple[str, ...]) -> None:
     code, _, err = run_parsing(capsys, *argv)

@@ -70,6 +70,13 @@ def test_three_voice_conversation_finds_three_speakers_with_low_error(diarizer: 
     assert diarization_error_rate(three_voices.reference, hypothesis) < MAX_DER
 
 
+@pytest.mark.parametrize("counting, reassign", [("spectral", False), ("vbx", True)])
+def test_other_counting_methods_find_three_voices_with_low_error(campplus, three_voices, counting: str, reassign: bool) -> None:
+    hypothesis = Diarizer(embedder=campplus, threads=1, counting=counting, reassign=reassign).run(three_voices.waveform)
+    assert len(hypothesis.labels()) == 3
+    assert diarization_error_rate(three_voices.reference, hypothesis) < MAX_DER
+
+
 def test_num_speakers_is_honoured_with_low_error(diarizer: Diarizer, three_voices) -> None:
     hypothesis = diarizer.run(three_voices.waveform, num_speakers=3)
     assert len(hypothesis.labels()) == 3
@@ -123,6 +130,7 @@ def test_invalid_speaker_options_fail_before_any_work(diarizer: Diarizer) -> Non
         ({"window_s": 1.0, "hop_s": 2.0}, "hop_s <= window_s"),
         ({"segmentation": "webrtcvad", "overlap_threshold": 1.1}, "needs neural segmentation"),
         ({"segmentation": "neural", "overlap_threshold": 2.5}, "between 1 and 2"),
+        ({"counting": "kmeans"}, "unknown counting method"),
     ],
 )
 def test_invalid_pipeline_settings_are_user_errors(campplus, options: dict, message: str) -> None:

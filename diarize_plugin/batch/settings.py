@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from ..counting import DEFAULT_COUNTING
 from ..errors import DiarizeError
 from ..pipeline import DEFAULT_SEGMENTATION, Diarizer, VadOptions, check_options
 
@@ -24,7 +25,8 @@ class DiarizationSettings:
     (``None``: the default); ``num_speakers``/``min_speakers``/``max_speakers``: as in
     :meth:`Diarizer.run`; ``output_format``: one of :data:`BATCH_FORMATS`; ``exclusive``: at
     most one speaker at any time (:func:`diarize_plugin.formats.exclusive`); ``threads``: ONNX
-    Runtime threads per worker (``None``: the cores shared out among the parallel workers).
+    Runtime threads per worker (``None``: the cores shared out among the parallel workers);
+    ``counting``: as in :class:`~diarize_plugin.pipeline.Diarizer`.
     """
 
     embedder: str = "campplus"
@@ -39,6 +41,7 @@ class DiarizationSettings:
     exclusive: bool = False
     model_dir: str | None = None
     threads: int | None = None
+    counting: str = DEFAULT_COUNTING
 
     def check(self) -> None:
         """Raise :class:`DiarizeError` for values a worker would refuse; loads no model."""
@@ -53,7 +56,9 @@ class DiarizationSettings:
         if self.vad_aggressiveness is not None and self.vad_aggressiveness not in (0, 1, 2, 3):
             raise DiarizeError(f"vad_aggressiveness is 0-3, not {self.vad_aggressiveness} (--vad-aggressiveness)")
         vad = VadOptions() if self.vad_aggressiveness is None else VadOptions(aggressiveness=self.vad_aggressiveness)
-        check_options(self.segmentation, self.threshold, self.overlap_threshold, vad=vad, threads=self.threads)
+        check_options(
+            self.segmentation, self.threshold, self.overlap_threshold, vad=vad, threads=self.threads, counting=self.counting
+        )
         SpeakerBounds.from_options(self.num_speakers, self.min_speakers, self.max_speakers)
 
     @property
@@ -62,8 +67,13 @@ class DiarizationSettings:
         return OUTPUT_EXTENSIONS[self.output_format]
 
     def output_options(self) -> dict[str, Any]:
-        """The settings an output depends on (not where models live, not thread counts)."""
-        return {key: value for key, value in asdict(self).items() if key not in ("model_dir", "threads")}
+        """The settings an output depends on (not where models live, not thread counts; the
+        counting method only when it is not the default, so outputs made before it existed
+        still count as made the same way)."""
+        options = {key: value for key, value in asdict(self).items() if key not in ("model_dir", "threads")}
+        if options["counting"] == DEFAULT_COUNTING:
+            del options["counting"]
+        return options
 
     def build_diarizer(self, threads: int) -> Diarizer:
         """Load the models into a :class:`Diarizer` with ``threads`` ONNX Runtime threads."""
@@ -76,5 +86,6 @@ class DiarizationSettings:
             overlap_threshold=self.overlap_threshold,
             model_dir=self.model_dir,
             threads=threads,
+            counting=self.counting,
         )
 

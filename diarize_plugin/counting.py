@@ -1,0 +1,92 @@
+"""How the window embeddings become speakers: the counting method, chosen by name.
+
+- ``"ahc"`` (default): agglomerative clustering cut at the embedder's calibrated distance, small
+  clusters folded (:func:`~diarize_plugin.cluster.cluster_embeddings`);
+- ``"spectral"``: spectral clustering, the count read from the eigengap
+  (:mod:`diarize_plugin.spectral`, as 3D-Speaker and senko);
+- ``"vbx"``: agglomerative clustering cut finer (:data:`VBX_INIT_THRESHOLD_SHIFT` below the
+  calibrated distance, no folding), then variational-Bayes refinement that drops the speakers
+  the data do not support (:mod:`diarize_plugin.vbx`, as pyannote 4, without its PLDA).
+
+Any of them may be followed by a re-assignment of every window to the nearest final speaker
+centroid (:mod:`diarize_plugin.reassignment`). Spectral clustering is for short recordings,
+as in senko: above :data:`SPECTRAL_MAX_WINDOWS` windows (20 minutes of speech) its dense
+eigen-decomposition costs more than the rest of the pipeline, and agglomerative clustering is
+used instead. Recordings with more windows than
+:data:`~diarize_plugin.cluster.MAX_CLUSTERED_POINTS` (about an hour) are clustered by
+agglomerative blocks whatever the method: VB clustering needs the full ``N x N`` distances of
+its agglomerative start.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .errors import DiarizeError
+
+if TYPE_CHECKING:  # numpy and the clustering modules load when something is counted, not before
+    import numpy as np
+
+    from .cluster import SpeakerBounds
+
+COUNTING_METHODS = ("ahc", "spectral", "vbx")
+DEFAULT_COUNTING = "ahc"
+#: most windows clustered spectrally (senko: spectral clustering below 20 minutes of audio)
+SPECTRAL_MAX_WINDOWS = 1200
+#: the VBx start: agglomerative clustering this much (cosine distance) below the calibrated cut
+#: (tuning half: 0.1 and 0.15 over-counted meetings and calls, 0 did not)
+VBX_INIT_THRESHOLD_SHIFT = 0.0
+#: speakers VB keeps with fewer windows than this join their nearest: the recording's own
+#: covariances let one- and two-window clusters survive (tuning half: reverb, 4 of 2 speakers)
+VBX_MIN_CLUSTER_SIZE = 3
+
+
+@dataclass(frozen=True)
+class Counting:
+    """The counting method (one of :data:`COUNTING_METHODS`) and whether every window is then
+    re-assigned to its nearest speaker centroid."""
+
+    method: str = DEFAULT_COUNTING
+    reassign: bool = False
+
+    def __post_init__(self) -> None:
+        if self.method not in COUNTING_METHODS:
+            raise DiarizeError(f"unknown counting method {self.method!r}; use one of {', '.join(COUNTING_METHODS)} (--counting)")
+
+    def label(self, embeddings: "np.ndarray", threshold: float, bounds: "SpeakerBounds | None" = None) -> "np.ndarray":
+        """One speaker label (0, 1, ...) per row of ``embeddings`` ``(N, D)``.
+
+        ``threshold``: the agglomerative cut (cosine distance) calibrated for the embedder;
+        ``bounds``: the speaker-count options, honoured exactly by every method (``None``: open).
+        """
+        from .cluster import MAX_CLUSTERED_POINTS, SpeakerBounds, cluster_embeddings
+        from .reassignment import reassign_to_centroids
+
+        bounds = SpeakerBounds() if bounds is None else bounds
+        if self.method == "spectral" and len(embeddings) <= SPECTRAL_MAX_WINDOWS:
+            from .spectral import spectral_labels
+
+            labels = spectral_labels(embeddings, bounds, merge_distance=threshold)
+        elif self.method == "vbx" and len(embeddings) <= MAX_CLUSTERED_POINTS:
+            labels = self._vbx(embeddings, threshold, bounds)
+        else:
+            labels = cluster_embeddings(embeddings, threshold, bounds)
+        if self.reassign and len(labels):
+            labels = reassign_to_centroids(embeddings, labels, bounds.minimum)
+        return labels
+
+    @staticmethod
+    def _vbx(embeddings: "np.ndarray", threshold: float, bounds: "SpeakerBounds") -> "np.ndarray":
+        from .cluster import cluster_embeddings, fold_small_clusters
+        from .embed.base import l2_normalize
+        from .vbx import vbx_labels
+
+        initial = cluster_embeddings(embeddings, max(threshold - VBX_INIT_THRESHOLD_SHIFT, 0.05), min_cluster_size=1)
+        labels = vbx_labels(embeddings, initial)
+        unit = l2_normalize(embeddings.astype("float64"))
+        labels = fold_small_clusters(unit, labels, VBX_MIN_CLUSTER_SIZE, keep_at_least=max(bounds.minimum, 1))
+        found = int(labels.max()) + 1 if len(labels) else 0
+        if found < bounds.minimum or (bounds.maximum is not None and found > bounds.maximum):
+            return cluster_embeddings(embeddings, threshold, bounds)  # the calibrated cut meets them exactly
+        return labels

@@ -1,0 +1,130 @@
+"""Counting methods (spectral eigengap, VB refinement, re-assignment) on synthetic voices."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from diarize_plugin.cluster import SpeakerBounds
+from diarize_plugin.counting import COUNTING_METHODS, Counting
+from diarize_plugin.errors import DiarizeError
+from diarize_plugin.reassignment import reassign_to_centroids
+from diarize_plugin.spectral import eigengap_count, laplacian_spectrum, pruned_affinity, spectral_labels
+from diarize_plugin.vbx import SpeakerSpace, variational_bayes, vbx_labels
+
+DIMENSION = 32
+THRESHOLD = 0.5
+
+
+def voices(sizes: list[int], spread: float = 0.15, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """``sizes[k]`` embeddings around each of ``len(sizes)`` random directions, shuffled;
+    returns ``(embeddings (N, D), true voice per row)``. Random directions in 32 dimensions are
+    nearly orthogonal; ``spread`` keeps each voice's rows close to their centre."""
+    rng = np.random.default_rng(seed)
+    centres = rng.standard_normal((len(sizes), DIMENSION))
+    centres /= np.linalg.norm(centres, axis=1, keepdims=True)
+    truth = rng.permutation(np.repeat(np.arange(len(sizes)), sizes))
+    embeddings = centres[truth] + spread * rng.standard_normal((len(truth), DIMENSION)) / np.sqrt(DIMENSION)
+    return embeddings.astype(np.float32), truth
+
+
+def same_partition(labels: np.ndarray, truth: np.ndarray) -> bool:
+    pairs = set(zip(labels.tolist(), truth.tolist()))
+    return len(pairs) == len(set(labels.tolist())) == len(set(truth.tolist()))
+
+
+@pytest.mark.parametrize("sizes", [[30, 30], [25, 40, 20], [20, 15, 30, 25, 18]])
+def test_spectral_eigengap_finds_well_separated_voices(sizes: list[int]) -> None:
+    embeddings, truth = voices(sizes, seed=len(sizes))
+    assert same_partition(spectral_labels(embeddings), truth)
+
+
+def test_eigengap_is_after_the_last_near_zero_eigenvalue() -> None:
+    embeddings, _ = voices([20, 20, 20], seed=3)
+    eigenvalues, _ = laplacian_spectrum(pruned_affinity(embeddings / np.linalg.norm(embeddings, axis=1, keepdims=True)))
+    assert eigengap_count(eigenvalues, 1, 10) == 3
+
+
+def test_spectral_single_voice_stays_one_speaker() -> None:
+    embeddings, _ = voices([60], seed=4)
+    assert set(spectral_labels(embeddings, merge_distance=THRESHOLD).tolist()) == {0}
+
+
+def test_spectral_honours_an_exact_speaker_count() -> None:
+    embeddings, _ = voices([30, 30, 30], seed=5)
+    assert len(set(spectral_labels(embeddings, SpeakerBounds(2, 2)).tolist())) == 2
+    assert len(set(spectral_labels(embeddings, SpeakerBounds(4, 4)).tolist())) == 4
+
+
+def test_spectral_with_too_few_windows_is_one_speaker() -> None:
+    embeddings, _ = voices([4, 4], seed=6)
+    assert set(spectral_labels(embeddings).tolist()) == {0}
+
+
+def test_spectral_is_deterministic() -> None:
+    embeddings, _ = voices([25, 25, 25], spread=0.6, seed=7)
+    assert np.array_equal(spectral_labels(embeddings), spectral_labels(embeddings.copy()))
+
+
+def test_vbx_does_not_split_a_single_voice() -> None:
+    embeddings, _ = voices([80], spread=0.3, seed=8)
+    over_segmented = np.arange(80) % 4  # four arbitrary groups of one voice
+    assert set(vbx_labels(embeddings, over_segmented).tolist()) == {0}
+
+
+def test_vbx_keeps_distinct_voices_apart() -> None:
+    embeddings, truth = voices([40, 30, 35], seed=9)
+    assert same_partition(vbx_labels(embeddings, truth), truth)
+
+
+def test_vbx_drops_a_speaker_split_off_one_voice() -> None:
+    embeddings, truth = voices([40, 40], spread=0.3, seed=10)
+    split = truth.copy()
+    split[np.flatnonzero(truth == 0)[:20]] = 2  # voice 0 over-segmented in two
+    assert same_partition(vbx_labels(embeddings, split), truth)
+
+
+def test_variational_bayes_priors_sum_to_one() -> None:
+    embeddings, truth = voices([20, 20], seed=11)
+    space = SpeakerSpace.from_clusters(embeddings, truth)
+    start = np.eye(2)[truth] * 0.9 + 0.05
+    gamma, priors = variational_bayes(space.project(embeddings), space.phi, start)
+    assert np.allclose(gamma.sum(axis=1), 1.0) and priors.sum() == pytest.approx(1.0)
+
+
+def test_reassignment_is_idempotent() -> None:
+    embeddings, truth = voices([30, 30, 30], spread=0.9, seed=12)
+    noisy = truth.copy()
+    noisy[::7] = (noisy[::7] + 1) % 3
+    once = reassign_to_centroids(embeddings, noisy)
+    assert np.array_equal(reassign_to_centroids(embeddings, once), once)
+
+
+def test_reassignment_repairs_misplaced_windows() -> None:
+    embeddings, truth = voices([30, 30], seed=13)
+    noisy = truth.copy()
+    noisy[:5] = 1 - noisy[:5]
+    assert same_partition(reassign_to_centroids(embeddings, noisy), truth)
+
+
+def test_reassignment_empties_a_mixed_cluster_unless_min_speakers_forbids() -> None:
+    embeddings, truth = voices([30, 30], seed=14)
+    labels = truth.copy()
+    # a "speaker" of one window of each voice: its centroid is between them, so both leave
+    labels[np.flatnonzero(truth == 0)[0]] = labels[np.flatnonzero(truth == 1)[0]] = 2
+    assert same_partition(reassign_to_centroids(embeddings, labels), truth)
+    assert len(set(reassign_to_centroids(embeddings, labels, min_speakers=3).tolist())) == 3
+
+
+@pytest.mark.parametrize("method", COUNTING_METHODS)
+def test_every_method_finds_separated_voices_and_honours_bounds(method: str) -> None:
+    embeddings, truth = voices([30, 25, 35], seed=15)
+    counting = Counting(method, reassign=True)
+    assert same_partition(counting.label(embeddings, THRESHOLD), truth)
+    assert len(set(counting.label(embeddings, THRESHOLD, SpeakerBounds(2, 2)).tolist())) == 2
+    assert len(set(counting.label(embeddings, THRESHOLD, SpeakerBounds(4, None)).tolist())) >= 4
+
+
+def test_unknown_counting_method_is_refused() -> None:
+    with pytest.raises(DiarizeError, match="counting"):
+        Counting("kmeans")
