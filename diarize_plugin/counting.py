@@ -4,9 +4,10 @@
   clusters folded (:func:`~diarize_plugin.cluster.cluster_embeddings`);
 - ``"spectral"``: spectral clustering, the count read from the eigengap
   (:mod:`diarize_plugin.spectral`, as 3D-Speaker and senko);
-- ``"vbx"``: agglomerative clustering cut finer (:data:`VBX_INIT_THRESHOLD_SHIFT` below the
-  calibrated distance, no folding), then variational-Bayes refinement that drops the speakers
-  the data do not support (:mod:`diarize_plugin.vbx`, as pyannote 4, without its PLDA).
+- ``"vbx"``: agglomerative clustering at the calibrated distance without folding small
+  clusters, then variational-Bayes refinement that drops the speakers the data do not support
+  (:mod:`diarize_plugin.vbx`, as pyannote 4, with a PLDA estimated from the development set's
+  tuning half instead of VoxCeleb's).
 
 Any of them may be followed by a re-assignment of every window to the nearest final speaker
 centroid (:mod:`diarize_plugin.reassignment`). Spectral clustering is for short recordings,
@@ -20,7 +21,7 @@ its agglomerative start.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .errors import DiarizeError
@@ -29,6 +30,7 @@ if TYPE_CHECKING:  # numpy and the clustering modules load when something is cou
     import numpy as np
 
     from .cluster import SpeakerBounds
+    from .vbx import SpeakerSpace
 
 COUNTING_METHODS = ("ahc", "spectral", "vbx")
 DEFAULT_COUNTING = "ahc"
@@ -44,17 +46,30 @@ VBX_MIN_CLUSTER_SIZE = 3
 
 @dataclass(frozen=True)
 class Counting:
-    """The counting method (one of :data:`COUNTING_METHODS`) and whether every window is then
-    re-assigned to its nearest speaker centroid."""
+    """The counting method (one of :data:`COUNTING_METHODS`), whether every window is then
+    re-assigned to its nearest speaker centroid, and the PLDA model VBx uses (``None``: one
+    estimated from each recording; :meth:`for_embedder` picks the bundled one for CAM++)."""
 
     method: str = DEFAULT_COUNTING
     reassign: bool = False
+    speaker_space: SpeakerSpace | None = field(default=None, compare=False, repr=False)
+
+    @classmethod
+    def for_embedder(cls, method: str, reassign: bool, embedder_name: str, dimension: int) -> "Counting":
+        """The counting of ``method``, with the bundled PLDA when VBx counts CAM++ embeddings
+        (the float32 and int8 models share it: their embeddings agree to a cosine of 0.986)."""
+        counting = cls(method, reassign)
+        if method != "vbx" or embedder_name not in ("campplus", "campplus-fp32") or dimension != 192:
+            return counting
+        from .vbx import SpeakerSpace
+
+        return cls(method, reassign, SpeakerSpace.load())
 
     def __post_init__(self) -> None:
         if self.method not in COUNTING_METHODS:
             raise DiarizeError(f"unknown counting method {self.method!r}; use one of {', '.join(COUNTING_METHODS)} (--counting)")
 
-    def label(self, embeddings: "np.ndarray", threshold: float, bounds: "SpeakerBounds | None" = None) -> "np.ndarray":
+    def label(self, embeddings: np.ndarray, threshold: float, bounds: SpeakerBounds | None = None) -> np.ndarray:
         """One speaker label (0, 1, ...) per row of ``embeddings`` ``(N, D)``.
 
         ``threshold``: the agglomerative cut (cosine distance) calibrated for the embedder;
@@ -69,7 +84,7 @@ class Counting:
 
             labels = spectral_labels(embeddings, bounds, merge_distance=threshold)
         elif self.method == "vbx" and len(embeddings) <= MAX_CLUSTERED_POINTS:
-            labels = self._vbx(embeddings, threshold, bounds)
+            labels = self._vbx(embeddings, threshold, bounds, self.speaker_space)
         else:
             labels = cluster_embeddings(embeddings, threshold, bounds)
         if self.reassign and len(labels):
@@ -77,13 +92,13 @@ class Counting:
         return labels
 
     @staticmethod
-    def _vbx(embeddings: "np.ndarray", threshold: float, bounds: "SpeakerBounds") -> "np.ndarray":
+    def _vbx(embeddings: np.ndarray, threshold: float, bounds: SpeakerBounds, space: SpeakerSpace | None) -> np.ndarray:
         from .cluster import cluster_embeddings, fold_small_clusters
         from .embed.base import l2_normalize
         from .vbx import vbx_labels
 
         initial = cluster_embeddings(embeddings, max(threshold - VBX_INIT_THRESHOLD_SHIFT, 0.05), min_cluster_size=1)
-        labels = vbx_labels(embeddings, initial)
+        labels = vbx_labels(embeddings, initial, space)
         unit = l2_normalize(embeddings.astype("float64"))
         labels = fold_small_clusters(unit, labels, VBX_MIN_CLUSTER_SIZE, keep_at_least=max(bounds.minimum, 1))
         found = int(labels.max()) + 1 if len(labels) else 0

@@ -175,8 +175,8 @@ class Diarizer:
             segmentation, threshold, overlap_threshold, window_s, hop_s,
             vad=vad, threads=threads, decoding=decoding, counting=counting,
         )
-        self.counting = Counting(counting, reassign)
         self.embedder = embedder if isinstance(embedder, SpeakerEmbedder) else load_embedder(embedder, model_dir, threads)
+        self.counting = Counting.for_embedder(counting, reassign, self.embedder.name, self.embedder.dimension)
         self.segmentation = segmentation
         threshold_given = threshold is not None
         if threshold is None:
