@@ -52,7 +52,7 @@ MODES = {
     "spectral": {"segmentation": "neural", "counting": "spectral"},
     "vbx": {"segmentation": "neural", "counting": "vbx"},
     "reassign": {"segmentation": "neural", "reassign": True},
-    "spectral-reassign": {"segmentation": "neural", "counting": "spectral", "reassign": True},
+    "vbx-reassign": {"segmentation": "neural", "counting": "vbx", "reassign": True},
 }
 DEFAULT_CONDITIONS = ("ami", "telephone", "telephone-16k", "reverb", "noise", "meeting", "broadcast", "sample")
 

@@ -171,7 +171,7 @@ def test_a_quiet_speaker_in_a_long_recording_keeps_a_speaker_of_their_own() -> N
 def test_average_linkage_of_groups_of_one_is_plain_average_linkage(seed: int) -> None:
     embeddings, _ = voices([12, 9, 7, 3], spread=1.2, seed=seed)
     unit = embeddings / np.linalg.norm(embeddings, axis=1, keepdims=True)
-    grouped = cluster._average_linkage(unit.astype(np.float64), np.ones(len(unit)), threshold=THRESHOLD)
+    grouped = cluster.average_linkage(unit.astype(np.float64), np.ones(len(unit)), threshold=THRESHOLD)
     plain = cluster._fit(unit.astype(np.float64), distance_threshold=THRESHOLD)
     assert same_partition(grouped, plain)
 

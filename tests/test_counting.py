@@ -128,3 +128,24 @@ def test_every_method_finds_separated_voices_and_honours_bounds(method: str) -> 
 def test_unknown_counting_method_is_refused() -> None:
     with pytest.raises(DiarizeError, match="counting"):
         Counting("kmeans")
+
+
+def test_bundled_plda_is_a_diagonal_two_covariance_model_for_campplus() -> None:
+    space = SpeakerSpace.load()
+    assert space.mean.shape == (192,) and space.transform.shape == (192, 64) and space.phi.shape == (64,)
+    assert np.all(space.phi > 0) and np.all(np.diff(space.phi) <= 0)  # largest between-speaker variance first
+
+
+def test_vbx_uses_the_bundled_plda_only_for_campplus_embeddings() -> None:
+    assert Counting.for_embedder("vbx", False, "campplus", 192).speaker_space is not None
+    assert Counting.for_embedder("vbx", False, "campplus-fp32", 192).speaker_space is not None
+    assert Counting.for_embedder("vbx", False, "autospeech", 512).speaker_space is None
+    assert Counting.for_embedder("spectral", False, "campplus", 192).speaker_space is None
+
+
+def test_vbx_with_a_given_model_keeps_voices_apart_and_merges_a_split_one() -> None:
+    embeddings, truth = voices([40, 40, 30], spread=0.3, seed=16)
+    space = SpeakerSpace.from_clusters(embeddings, truth)  # a model that knows these voices
+    split = truth.copy()
+    split[np.flatnonzero(truth == 0)[:20]] = 3
+    assert same_partition(vbx_labels(embeddings, split, space), truth)
