@@ -149,3 +149,20 @@ def test_vbx_with_a_given_model_keeps_voices_apart_and_merges_a_split_one() -> N
     split = truth.copy()
     split[np.flatnonzero(truth == 0)[:20]] = 3
     assert same_partition(vbx_labels(embeddings, split, space), truth)
+
+
+def test_batch_records_a_counting_method_only_when_it_is_not_the_default() -> None:
+    from diarize_plugin.batch import DiarizationSettings
+
+    assert "counting" not in DiarizationSettings().output_options()  # earlier outputs stay "made the same way"
+    assert DiarizationSettings(counting="vbx").output_options()["counting"] == "vbx"
+    with pytest.raises(DiarizeError, match="counting"):
+        DiarizationSettings(counting="kmeans").check()
+
+
+def test_batch_record_of_a_vbx_run_names_the_plda_it_used() -> None:
+    from diarize_plugin.batch import DiarizationSettings
+    from diarize_plugin.batch.resume import made_with
+
+    assert "plda-campplus.npz" in made_with(DiarizationSettings(counting="vbx"))["models"]
+    assert "plda-campplus.npz" not in made_with(DiarizationSettings())["models"]

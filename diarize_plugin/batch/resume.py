@@ -37,10 +37,13 @@ def made_with(settings: DiarizationSettings) -> dict[str, Any]:
     """Plugin version, output options and the sha256 of every model file ``settings`` may load.
 
     The model files are all bundled ONNX models plus the embedder's own files (AutoSpeech's
-    three, or a given ONNX path with ``mean.npy``/``std.npy`` beside it). Raises
-    :class:`DiarizeError` when the embedder is unknown or its files are missing.
+    three, or a given ONNX path with ``mean.npy``/``std.npy`` beside it), and the bundled PLDA
+    when VBx counts the speakers. Raises :class:`DiarizeError` when the embedder is unknown or
+    its files are missing.
     """
     files = sorted(BUNDLED_MODELS.glob("*.onnx")) + _embedder_files(settings.embedder, settings.model_dir)
+    if settings.counting == "vbx":
+        files.append(BUNDLED_MODELS / "plda-campplus.npz")
     return {
         "diarize_plugin": __version__,
         "options": settings.output_options(),
