@@ -29,11 +29,14 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import numpy as np  # noqa: E402
 import soundfile  # noqa: E402
 from pyannote.core import Annotation, Segment, Timeline  # noqa: E402
 from pyannote.metrics.diarization import DiarizationErrorRate  # noqa: E402
@@ -79,36 +82,70 @@ class Score:
         self.audio_s += uem.duration()
         self.details.append(f"{name} DER: {100 * error:.1f} % speakers: {found} of {true}")
 
+    def error_percentages(self) -> dict[str, float]:
+        """DER, false alarm, missed speech and speaker confusion, each in % of the reference speech."""
+        components = self.metric.accumulated_
+        total = components["total"]
+        return {
+            "DER": 100 * abs(self.metric),
+            "false alarm": 100 * components["false alarm"] / total,
+            "missed speech": 100 * components["missed detection"] / total,
+            "speaker confusion": 100 * components["confusion"] / total,
+        }
 
-def score(diarizer: Diarizer, items, collar: float) -> Score:
-    """``items``: (name, audio path or waveform, reference, uem) tuples."""
+
+#: one recording to score: name, audio (a file, or a 16 kHz mono waveform), reference, UEM
+Item = tuple[str, Path | np.ndarray, Annotation, Timeline]
+
+
+class System(Protocol):
+    """A diarization system under test: :class:`Diarizer`, or a peer wrapped to look like it."""
+
+    def run(self, audio: Path | np.ndarray, uri: str) -> Annotation: ...
+
+
+@dataclass(frozen=True)
+class ScoredSet:
+    """The recordings of one condition (and split), and how they are scored."""
+
+    #: names the set in the printed lines, e.g. ``telephone test``
+    label: str
+    #: builds the items afresh for each system (the synthetic ones are generated on the fly)
+    items: Callable[[], Iterable[Item]]
+    collar_s: float
+    #: whether the speaker-count rates are printed
+    counts: bool = True
+
+
+def score(system: System, items: Iterable[Item], collar: float) -> Score:
+    """Run ``system`` on every item and accumulate its errors, counts and time."""
     result = Score(DiarizationErrorRate(collar=collar, skip_overlap=False))
     for name, audio, reference, uem in items:
         started = time.perf_counter()
-        hypothesis = diarizer.run(audio, uri=name)
+        hypothesis = system.run(audio, uri=name)
         result.add(name, reference, hypothesis, uem, time.perf_counter() - started)
     return result
 
 
-def ami_items():
+def ami_items() -> list[Item]:
     references, uems = ami_references(), ami_uems()
     return [(path.stem, path, references[path.stem], uems[path.stem]) for path in ami_files()]
 
 
-def devset_items(condition: str, split: str):
+def devset_items(condition: str, split: str) -> list[Item]:
     return [
         (recording.name, recording.path, recording.reference, _whole(recording.path))
         for recording in devset.recordings(condition, split)
     ]
 
 
-def synthetic_items(count: int):
+def synthetic_items(count: int) -> Iterator[Item]:
     for seed, speakers, duration_s in benchmark_set(count):
         conversation, _ = build_conversation(seed, speakers, duration_s)
         yield conversation.name, conversation.waveform, conversation.reference, Timeline([Segment(0.0, conversation.duration_s)])
 
 
-def sample_items():
+def sample_items() -> list[Item]:
     reference = read_rttm(EXAMPLES / "sample.rttm")["sample"]
     return [("sample", EXAMPLES / "sample.wav", reference, Timeline([Segment(0.0, 30.0)]))]
 
@@ -119,12 +156,8 @@ def _whole(path: Path) -> Timeline:
 
 
 def report(prefix: str, result: Score, details: bool = False, counts: bool = True) -> None:
-    components = result.metric.accumulated_
-    total = components["total"]
-    print(f"{prefix} DER: {100 * abs(result.metric):.1f} %")
-    print(f"{prefix} false alarm: {100 * components['false alarm'] / total:.1f} %")
-    print(f"{prefix} missed speech: {100 * components['missed detection'] / total:.1f} %")
-    print(f"{prefix} speaker confusion: {100 * components['confusion'] / total:.1f} %")
+    for name, percent in result.error_percentages().items():
+        print(f"{prefix} {name}: {percent:.1f} %")
     if counts:
         print(f"{prefix} exact speaker count: {100 * result.exact / result.recordings:.0f} % of {result.recordings}")
         print(f"{prefix} speaker count within one: {100 * result.within_one / result.recordings:.0f} % of {result.recordings}")
@@ -134,19 +167,59 @@ def report(prefix: str, result: Score, details: bool = False, counts: bool = Tru
             print(f"{prefix} {line}")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--modes", default="neural,pyannote", help=f"comma-separated, of {', '.join(MODES)}")
+def add_set_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options that choose the recordings: ``--conditions``, ``--splits``, ``--conversations``, ``--details``."""
     parser.add_argument("--conditions", default=",".join(DEFAULT_CONDITIONS), help="comma-separated conditions")
     parser.add_argument("--splits", default="tune,test", help="development-set splits to score")
     parser.add_argument("--conversations", type=int, default=10, help="number of synthetic conversations")
-    parser.add_argument("--overlap-threshold", type=float, help="neural mode's overlap threshold (default: the pipeline's)")
     parser.add_argument("--details", action="store_true", help="also one line per recording")
-    arguments = parser.parse_args()
+
+
+def chosen_conditions(parser: argparse.ArgumentParser, arguments: argparse.Namespace) -> list[str]:
+    """``--conditions`` as a list; an unknown one stops the script with a usage error."""
     conditions = arguments.conditions.split(",")
     unknown = set(conditions) - {"ami", "synthetic", "sample", *devset.CONDITIONS}
     if unknown:
         parser.error(f"unknown conditions: {', '.join(sorted(unknown))}")
+    return conditions
+
+
+def scored_sets(condition: str, arguments: argparse.Namespace) -> list[ScoredSet]:
+    """The sets ``condition`` scores: one per split of the development set, else one.
+
+    Prints one line and returns no set when the condition's data is absent.
+    """
+    if condition == "ami":
+        if not ami_available():
+            print("AMI skipped: ../shared/data/ami is absent")
+            return []
+        return [ScoredSet("AMI", ami_items, collar_s=0.0, counts=False)]
+    if condition == "synthetic":
+        if not LIBRISPEECH.is_dir():
+            print("synthetic conversations skipped: ../shared/data/librispeech is absent")
+            return []
+        return [ScoredSet("synthetic", lambda: synthetic_items(arguments.conversations), collar_s=0.25)]
+    if condition == "sample":
+        if not (EXAMPLES / "sample.wav").is_file() or not (EXAMPLES / "sample.rttm").is_file():
+            print("pyannote sample skipped: run python examples/fetch_sample.py first")
+            return []
+        return [ScoredSet("pyannote sample", sample_items, collar_s=0.0, counts=False)]
+    if not devset.available():
+        print(f"{condition} skipped: ../shared/data/librispeech is absent")
+        return []
+    return [
+        ScoredSet(f"{condition} {split}", lambda split=split: devset_items(condition, split), collar_s=0.25)
+        for split in arguments.splits.split(",")
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--modes", default="neural,pyannote", help=f"comma-separated, of {', '.join(MODES)}")
+    add_set_arguments(parser)
+    parser.add_argument("--overlap-threshold", type=float, help="neural mode's overlap threshold (default: the pipeline's)")
+    arguments = parser.parse_args()
+    conditions = chosen_conditions(parser, arguments)
     for mode in arguments.modes.split(","):
         options = dict(MODES[mode])
         if mode != "webrtcvad" and arguments.overlap_threshold is not None:
@@ -154,31 +227,9 @@ def main() -> None:
             mode = f"{mode} o{arguments.overlap_threshold:g}"
         diarizer = Diarizer(**options)
         for condition in conditions:
-            score_condition(diarizer, mode, condition, arguments)
-
-
-def score_condition(diarizer: Diarizer, mode: str, condition: str, arguments: argparse.Namespace) -> None:
-    if condition == "ami":
-        if not ami_available():
-            print("AMI skipped: ../shared/data/ami is absent")
-            return
-        report(f"[{mode}] AMI", score(diarizer, ami_items(), collar=0.0), arguments.details, counts=False)
-    elif condition == "synthetic":
-        if not LIBRISPEECH.is_dir():
-            print("synthetic conversations skipped: ../shared/data/librispeech is absent")
-            return
-        report(f"[{mode}] synthetic", score(diarizer, synthetic_items(arguments.conversations), 0.25), arguments.details)
-    elif condition == "sample":
-        if not (EXAMPLES / "sample.wav").is_file() or not (EXAMPLES / "sample.rttm").is_file():
-            print("pyannote sample skipped: run python examples/fetch_sample.py first")
-            return
-        report(f"[{mode}] pyannote sample", score(diarizer, sample_items(), collar=0.0), counts=False)
-    else:
-        if not devset.available():
-            print(f"{condition} skipped: ../shared/data/librispeech is absent")
-            return
-        for split in arguments.splits.split(","):
-            report(f"[{mode}] {condition} {split}", score(diarizer, devset_items(condition, split), 0.25), arguments.details)
+            for scored_set in scored_sets(condition, arguments):
+                result = score(diarizer, scored_set.items(), scored_set.collar_s)
+                report(f"[{mode}] {scored_set.label}", result, arguments.details, scored_set.counts)
 
 
 if __name__ == "__main__":
