@@ -8,9 +8,11 @@ the number of speakers; k-means on the matching eigenvectors gives the labels. T
 does, clusters of a few windows join their nearest large one and clusters whose centroids are
 nearly the same voice merge.
 
-Unlike agglomerative clustering with a distance threshold, nothing here is calibrated to the
-embedder's distances: the count comes from the shape of the neighbour graph, which is what makes
-it attractive for short recordings where few windows per speaker make a distance cut noisy.
+Unlike agglomerative clustering with a distance threshold, the count comes from the shape of
+the neighbour graph rather than from a distance calibrated for the embedder, which is what
+makes it attractive where few windows per speaker make a distance cut noisy. The pipeline
+(:mod:`diarize_plugin.counting`) still passes the calibrated cut as ``merge_distance``: without
+it, the eigengap split three of the four telephone calls of the tuning half into 4-6 speakers.
 """
 
 from __future__ import annotations
