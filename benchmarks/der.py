@@ -52,9 +52,10 @@ MODES = {
     "neural": {"segmentation": "neural"},
     "pyannote": {"segmentation": "neural", "decoding": "pyannote"},
     "webrtcvad": {"segmentation": "webrtcvad"},
+    "ahc": {"segmentation": "neural", "counting": "ahc"},
     "spectral": {"segmentation": "neural", "counting": "spectral"},
     "vbx": {"segmentation": "neural", "counting": "vbx"},
-    "reassign": {"segmentation": "neural", "reassign": True},
+    "reassign": {"segmentation": "neural", "counting": "ahc", "reassign": True},
     "vbx-reassign": {"segmentation": "neural", "counting": "vbx", "reassign": True},
 }
 DEFAULT_CONDITIONS = ("ami", "telephone", "telephone-16k", "reverb", "noise", "meeting", "broadcast", "sample")

@@ -145,7 +145,8 @@ class Diarizer:
         after clustering, merge speakers whose pooled speech (up to 30 s each) the embedder
         calls one person for sure (its ``merge_threshold``; not in ``"local"`` identity mode).
     counting:
-        how window embeddings become speakers: ``"ahc"`` (default: agglomerative clustering at
+        how window embeddings become speakers: ``"auto"`` (default: ``"ahc"``, refined by
+        ``"vbx"`` when it finds 6 speakers or more), ``"ahc"`` (agglomerative clustering at
         ``threshold``), ``"spectral"`` (eigengap count) or ``"vbx"`` (variational-Bayes
         refinement); see :mod:`diarize_plugin.counting` (not in ``"local"`` identity mode).
     reassign:

@@ -125,6 +125,18 @@ def test_every_method_finds_separated_voices_and_honours_bounds(method: str) -> 
     assert len(set(counting.label(embeddings, THRESHOLD, SpeakerBounds(4, None)).tolist())) >= 4
 
 
+def test_auto_is_ahc_below_many_speakers_and_vbx_from_them() -> None:
+    few, _ = voices([30, 25, 35, 28, 32], seed=17)
+    many, truth = voices([30, 25, 35, 28, 32, 27, 4, 3], seed=18)  # two guests under the 4 % floor
+    space = SpeakerSpace.from_clusters(many, truth)
+    auto, ahc, vbx = (Counting(method, speaker_space=space) for method in ("auto", "ahc", "vbx"))
+    assert np.array_equal(auto.label(few, THRESHOLD), ahc.label(few, THRESHOLD))
+    assert len(set(ahc.label(many, THRESHOLD).tolist())) == 6  # the floor folds both guests
+    assert np.array_equal(auto.label(many, THRESHOLD), vbx.label(many, THRESHOLD))
+    assert same_partition(auto.label(many, THRESHOLD), truth)
+    assert len(set(auto.label(many, THRESHOLD, SpeakerBounds(6, 6)).tolist())) == 6
+
+
 def test_unknown_counting_method_is_refused() -> None:
     with pytest.raises(DiarizeError, match="counting"):
         Counting("kmeans")
@@ -140,6 +152,7 @@ def test_vbx_uses_the_bundled_plda_only_for_campplus_embeddings() -> None:
     assert Counting.for_embedder("vbx", False, "campplus", 192).speaker_space is not None
     assert Counting.for_embedder("vbx", False, "campplus-fp32", 192).speaker_space is not None
     assert Counting.for_embedder("vbx", False, "autospeech", 512).speaker_space is None
+    assert Counting.for_embedder("auto", False, "campplus", 192).speaker_space is not None
     assert Counting.for_embedder("spectral", False, "campplus", 192).speaker_space is None
 
 
@@ -151,10 +164,11 @@ def test_vbx_with_a_given_model_keeps_voices_apart_and_merges_a_split_one() -> N
     assert same_partition(vbx_labels(embeddings, split, space), truth)
 
 
-def test_batch_records_a_counting_method_only_when_it_is_not_the_default() -> None:
+def test_batch_records_a_counting_method_only_when_it_is_not_the_original_ahc() -> None:
     from diarize_plugin.batch import DiarizationSettings
 
-    assert "counting" not in DiarizationSettings().output_options()  # earlier outputs stay "made the same way"
+    assert "counting" not in DiarizationSettings(counting="ahc").output_options()  # earlier outputs: made with ahc
+    assert DiarizationSettings().output_options()["counting"] == "auto"  # so they are made again under auto
     assert DiarizationSettings(counting="vbx").output_options()["counting"] == "vbx"
     with pytest.raises(DiarizeError, match="counting"):
         DiarizationSettings(counting="kmeans").check()
@@ -165,4 +179,5 @@ def test_batch_record_of_a_vbx_run_names_the_plda_it_used() -> None:
     from diarize_plugin.batch.resume import made_with
 
     assert "plda-campplus.npz" in made_with(DiarizationSettings(counting="vbx"))["models"]
-    assert "plda-campplus.npz" not in made_with(DiarizationSettings())["models"]
+    assert "plda-campplus.npz" in made_with(DiarizationSettings())["models"]  # auto may refine by VB
+    assert "plda-campplus.npz" not in made_with(DiarizationSettings(counting="ahc"))["models"]

@@ -42,7 +42,7 @@ def made_with(settings: DiarizationSettings) -> dict[str, Any]:
     its files are missing.
     """
     files = sorted(BUNDLED_MODELS.glob("*.onnx")) + _embedder_files(settings.embedder, settings.model_dir)
-    if settings.counting == "vbx":
+    if settings.counting in ("vbx", "auto"):
         files.append(BUNDLED_MODELS / "plda-campplus.npz")
     return {
         "diarize_plugin": __version__,

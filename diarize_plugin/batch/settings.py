@@ -68,10 +68,10 @@ class DiarizationSettings:
 
     def output_options(self) -> dict[str, Any]:
         """The settings an output depends on (not where models live, not thread counts; the
-        counting method only when it is not the default, so outputs made before it existed
-        still count as made the same way)."""
+        counting method only when it is not ``"ahc"``, so outputs made before the option existed
+        count as made with it)."""
         options = {key: value for key, value in asdict(self).items() if key not in ("model_dir", "threads")}
-        if options["counting"] == DEFAULT_COUNTING:
+        if options["counting"] == "ahc":  # what every output was made with before the option existed
             del options["counting"]
         return options
 

