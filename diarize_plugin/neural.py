@@ -83,7 +83,7 @@ MIN_EMBEDDED_S = 0.2
 
 #: seconds between the segmentation network's 10 s chunks: each moment is heard by 3-4 chunks;
 #: a 2 s step (5 chunks) costs 1.5 times as much segmentation for no better DER with
-#: :data:`WINDOW_HOP_S`: DER pooled over every benchmarks/der.py set 10.24 % (3 s) vs 10.31 %
+#: :data:`WINDOW_HOP_S`: DER pooled over every benchmarks/der.py set 9.76 % (3 s) vs 9.85 %
 #: (2 s) with the int8 models (README, "Speed settings")
 SEGMENTATION_STEP_S = 3.0
 #: seconds between the 1.5 s embedding windows in neural mode (:data:`windows.WINDOW_HOP_S`)
