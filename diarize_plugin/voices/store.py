@@ -302,11 +302,22 @@ class VoiceStore:
         connection.execute("PRAGMA synchronous = NORMAL")
 
     def _check_identity(self) -> None:
+        """Refuse a file that is not ours or is newer. Its marks are read in one snapshot:
+        read one by one, another process creating the schema meanwhile would show a file with
+        tables but no mark yet, which looks like another program's."""
         connection = self._connection
-        application_id = connection.execute("PRAGMA application_id").fetchone()[0]
-        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        snapshot = not connection.in_transaction
+        if snapshot:
+            connection.execute("BEGIN")
+        try:
+            application_id = connection.execute("PRAGMA application_id").fetchone()[0]
+            version = connection.execute("PRAGMA user_version").fetchone()[0]
+            tables = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        finally:
+            if snapshot:
+                connection.execute("COMMIT")
         if application_id == 0 and version == 0:
-            if connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+            if tables:
                 raise self._foreign()
             return
         if application_id != APPLICATION_ID:
