@@ -90,6 +90,14 @@ def test_other_options_redo_the_output(finished) -> None:
     assert finished_record(output, record, audio, made_with(DiarizationSettings(num_speakers=2))) is None
 
 
+def test_pyannote_decoding_reaches_the_workers_and_redoes_the_output(finished) -> None:
+    audio, output, record, _ = finished
+    settings = DiarizationSettings(decoding="pyannote")
+    assert finished_record(output, record, audio, made_with(settings)) is None
+    assert settings.build_diarizer(threads=1)._neural.decoding == "pyannote"
+    assert "decoding" not in DiarizationSettings().output_options()  # earlier outputs: made with the rules
+
+
 def test_other_model_files_redo_the_output(finished) -> None:
     audio, output, record, expected = finished
     other = json.loads(json.dumps(expected))

@@ -26,7 +26,7 @@ class DiarizationSettings:
     :meth:`Diarizer.run`; ``output_format``: one of :data:`BATCH_FORMATS`; ``exclusive``: at
     most one speaker at any time (:func:`diarize_plugin.formats.exclusive`); ``threads``: ONNX
     Runtime threads per worker (``None``: the cores shared out among the parallel workers);
-    ``counting``: as in :class:`~diarize_plugin.pipeline.Diarizer`.
+    ``counting``, ``decoding``: as in :class:`~diarize_plugin.pipeline.Diarizer`.
     """
 
     embedder: str = "campplus"
@@ -42,6 +42,7 @@ class DiarizationSettings:
     model_dir: str | None = None
     threads: int | None = None
     counting: str = DEFAULT_COUNTING
+    decoding: str = "rules"
 
     def check(self) -> None:
         """Raise :class:`DiarizeError` for values a worker would refuse; loads no model."""
@@ -57,7 +58,8 @@ class DiarizationSettings:
             raise DiarizeError(f"vad_aggressiveness is 0-3, not {self.vad_aggressiveness} (--vad-aggressiveness)")
         vad = VadOptions() if self.vad_aggressiveness is None else VadOptions(aggressiveness=self.vad_aggressiveness)
         check_options(
-            self.segmentation, self.threshold, self.overlap_threshold, vad=vad, threads=self.threads, counting=self.counting
+            self.segmentation, self.threshold, self.overlap_threshold, vad=vad, threads=self.threads, counting=self.counting,
+            decoding=self.decoding,
         )
         SpeakerBounds.from_options(self.num_speakers, self.min_speakers, self.max_speakers)
 
@@ -68,11 +70,12 @@ class DiarizationSettings:
 
     def output_options(self) -> dict[str, Any]:
         """The settings an output depends on (not where models live, not thread counts; the
-        counting method only when it is not ``"ahc"``, so outputs made before the option existed
-        count as made with it)."""
+        counting method only when it is not ``"ahc"`` and the decoding only when it is not
+        ``"rules"``, so outputs made before those options existed count as made with them)."""
         options = {key: value for key, value in asdict(self).items() if key not in ("model_dir", "threads")}
-        if options["counting"] == "ahc":  # what every output was made with before the option existed
-            del options["counting"]
+        for key, before_the_option in (("counting", "ahc"), ("decoding", "rules")):
+            if options[key] == before_the_option:
+                del options[key]
         return options
 
     def build_diarizer(self, threads: int) -> Diarizer:
@@ -87,5 +90,6 @@ class DiarizationSettings:
             model_dir=self.model_dir,
             threads=threads,
             counting=self.counting,
+            decoding=self.decoding,
         )
 

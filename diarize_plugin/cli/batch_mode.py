@@ -53,6 +53,7 @@ def run(arguments: argparse.Namespace) -> int:
         model_dir=arguments.model_dir,
         threads=arguments.threads,
         counting=arguments.counting,
+        decoding=arguments.decoding,
     )
     summary = run_batch(
         arguments.input, arguments.out_dir, settings, jobs=arguments.jobs, scheduler=arguments.scheduler,
