@@ -65,6 +65,7 @@ def cluster_embeddings(
     bounds: SpeakerBounds = SpeakerBounds(),
     min_cluster_size: int | None = None,
     max_clustered: int | None = None,
+    cut: np.ndarray | None = None,
 ) -> np.ndarray:
     """One speaker label (0, 1, ...) per embedding row.
 
@@ -79,6 +80,9 @@ def cluster_embeddings(
     in consecutive blocks of half that, and the blocks' clusters then together
     (:func:`_cluster_in_blocks`), so that someone who speaks for only a minute of ten hours
     keeps a cluster of their own.
+
+    ``cut``: :func:`tree_cut` of the same embeddings at ``threshold``, when the caller has it
+    already (not used in blocks).
     """
     count = len(embeddings)
     if count == 0:
@@ -92,7 +96,14 @@ def cluster_embeddings(
         block_size = max(limit // 2, 1)
         return _by_first_appearance(_cluster_in_blocks(embeddings, threshold, bounds, min_cluster_size, block_size))
     unit = l2_normalize(np.asarray(embeddings, dtype=np.float64))
-    return _by_first_appearance(_agglomerate(unit, threshold, bounds, min_cluster_size))
+    return _by_first_appearance(_agglomerate(unit, threshold, bounds, min_cluster_size, cut))
+
+
+def tree_cut(embeddings: np.ndarray, threshold: float) -> np.ndarray:
+    """The average-linkage clusters of ``embeddings`` ``(N, D)`` cut at ``threshold`` (cosine
+    distance), before anything is folded: one tree, for callers that cluster the same
+    embeddings at the same threshold twice (:func:`cluster_embeddings`' ``cut``)."""
+    return _fit(l2_normalize(np.asarray(embeddings, dtype=np.float64)), distance_threshold=threshold)
 
 
 def default_min_cluster_size(count: int) -> int:
@@ -100,13 +111,18 @@ def default_min_cluster_size(count: int) -> int:
     return max(3, min(30, round(0.04 * count)))
 
 
-def _agglomerate(unit: np.ndarray, threshold: float, bounds: SpeakerBounds, min_cluster_size: int) -> np.ndarray:
-    """Cut at ``threshold``, fold small clusters, then merge or split to meet ``bounds``.
+def _agglomerate(
+    unit: np.ndarray, threshold: float, bounds: SpeakerBounds, min_cluster_size: int, cut: np.ndarray | None = None
+) -> np.ndarray:
+    """Cut at ``threshold`` (or take ``cut``, that cut made already), fold small clusters, then
+    merge or split to meet ``bounds``.
 
     Folding comes first so that a bound never keeps a two-window splinter as a "speaker"
     while two real voices stay merged.
     """
-    labels = fold_small_clusters(unit, _fit(unit, distance_threshold=threshold), min_cluster_size, 1)
+    if cut is None:
+        cut = _fit(unit, distance_threshold=threshold)
+    labels = fold_small_clusters(unit, cut, min_cluster_size, 1)
     found = int(labels.max()) + 1
     if bounds.maximum is not None and found > bounds.maximum:
         return merge_closest(unit, labels, bounds.maximum)

@@ -88,7 +88,7 @@ class Counting:
         ``threshold``: the agglomerative cut (cosine distance) calibrated for the embedder;
         ``bounds``: the speaker-count options, honoured exactly by every method (``None``: open).
         """
-        from .cluster import MAX_CLUSTERED_POINTS, SpeakerBounds, cluster_embeddings
+        from .cluster import MAX_CLUSTERED_POINTS, SpeakerBounds, cluster_embeddings, tree_cut
         from .reassignment import reassign_to_centroids
 
         bounds = SpeakerBounds() if bounds is None else bounds
@@ -98,10 +98,13 @@ class Counting:
             labels = spectral_labels(embeddings, bounds, merge_distance=threshold)
         elif self.method == "vbx" and len(embeddings) <= MAX_CLUSTERED_POINTS:
             labels = self._vbx(embeddings, threshold, bounds, self.speaker_space)
+        elif self.method == "auto" and 2 <= len(embeddings) <= MAX_CLUSTERED_POINTS:
+            cut = tree_cut(embeddings, threshold)  # one tree for both the count and VB's start
+            labels = cluster_embeddings(embeddings, threshold, bounds, cut=cut)
+            if self._many_speakers(labels, bounds):
+                labels = self._vbx(embeddings, threshold, bounds, self.speaker_space, cut)
         else:
             labels = cluster_embeddings(embeddings, threshold, bounds)
-            if self.method == "auto" and self._many_speakers(labels, bounds) and len(embeddings) <= MAX_CLUSTERED_POINTS:
-                labels = self._vbx(embeddings, threshold, bounds, self.speaker_space)
         if self.reassign and len(labels):
             labels = reassign_to_centroids(embeddings, labels, bounds.minimum)
         return labels
@@ -113,12 +116,17 @@ class Counting:
         return found >= AUTO_VBX_FROM_SPEAKERS and bounds.minimum != bounds.maximum
 
     @staticmethod
-    def _vbx(embeddings: np.ndarray, threshold: float, bounds: SpeakerBounds, space: SpeakerSpace | None) -> np.ndarray:
+    def _vbx(
+        embeddings: np.ndarray, threshold: float, bounds: SpeakerBounds, space: SpeakerSpace | None,
+        cut: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """``cut``: :func:`~diarize_plugin.cluster.tree_cut` at ``threshold``, if made already."""
         from .cluster import cluster_embeddings, fold_small_clusters
         from .embed.base import l2_normalize
         from .vbx import vbx_labels
 
-        initial = cluster_embeddings(embeddings, max(threshold - VBX_INIT_THRESHOLD_SHIFT, 0.05), min_cluster_size=1)
+        start = max(threshold - VBX_INIT_THRESHOLD_SHIFT, 0.05)
+        initial = cluster_embeddings(embeddings, start, min_cluster_size=1, cut=cut if start == threshold else None)
         labels = vbx_labels(embeddings, initial, space)
         unit = l2_normalize(embeddings.astype("float64"))
         labels = fold_small_clusters(unit, labels, VBX_MIN_CLUSTER_SIZE, keep_at_least=max(bounds.minimum, 1))

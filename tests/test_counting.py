@@ -181,3 +181,14 @@ def test_batch_record_of_a_vbx_run_names_the_plda_it_used() -> None:
     assert "plda-campplus.npz" in made_with(DiarizationSettings(counting="vbx"))["models"]
     assert "plda-campplus.npz" in made_with(DiarizationSettings())["models"]  # auto may refine by VB
     assert "plda-campplus.npz" not in made_with(DiarizationSettings(counting="ahc"))["models"]
+
+
+@pytest.mark.parametrize("bounds", [SpeakerBounds(), SpeakerBounds(2, 2), SpeakerBounds(6, None)])
+def test_a_tree_cut_made_once_gives_the_same_clusters(bounds: SpeakerBounds) -> None:
+    from diarize_plugin.cluster import cluster_embeddings, tree_cut
+
+    embeddings, _ = voices([30, 25, 35, 4, 3], seed=19)
+    cut = tree_cut(embeddings, THRESHOLD)
+    assert np.array_equal(cluster_embeddings(embeddings, THRESHOLD, bounds, cut=cut), cluster_embeddings(embeddings, THRESHOLD, bounds))
+    assert np.array_equal(cluster_embeddings(embeddings, THRESHOLD, min_cluster_size=1, cut=cut),
+                          cluster_embeddings(embeddings, THRESHOLD, min_cluster_size=1))
