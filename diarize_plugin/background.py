@@ -25,6 +25,7 @@ from __future__ import annotations
 import numpy as np
 
 from .audio_source import AudioSource, as_audio_source
+from .frame_runs import true_runs
 
 #: a sound within this many dB of the recording's speech level is loud enough for webrtcvad
 #: to judge: if it hears no voice there, its silence means "not a voice", not "too faint"
@@ -133,10 +134,8 @@ def _dilate(flags: np.ndarray, frames: int) -> np.ndarray:
 
 def _long_runs(flags: np.ndarray, min_frames: int) -> np.ndarray:
     """``flags`` keeping only runs of at least ``min_frames`` consecutive set frames."""
-    padded = np.concatenate([[False], flags, [False]]).astype(np.int8)
-    edges = np.flatnonzero(np.diff(padded))
     kept = np.zeros(len(flags), dtype=bool)
-    for start, end in zip(edges[0::2], edges[1::2]):
+    for start, end in true_runs(flags):
         if end - start >= min_frames:
             kept[start:end] = True
     return kept

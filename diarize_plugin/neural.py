@@ -27,6 +27,7 @@ from .background import find_background, reject_background
 from .cluster import SpeakerBounds, cluster_embeddings
 from .counting import Counting
 from .embed.base import SpeakerEmbedder, l2_normalize
+from .frame_runs import true_runs
 from .progress import ProgressFactory, no_progress
 from .segmentation import (
     FRAME_DURATION_S,
@@ -398,11 +399,9 @@ def activity_to_annotation(
 def count_to_timeline(active: np.ndarray, frame_step_s: float, duration_s: float) -> Timeline:
     """Regions (seconds) where the per-frame flag ``active`` holds; frames timed at their centres."""
     offset_s = frame_offset_s(frame_step_s)
-    flags = np.concatenate([[False], np.asarray(active, dtype=bool), [False]]).astype(np.int8)
-    edges = np.flatnonzero(np.diff(flags))
     regions = [
         Segment(max(0.0, start * frame_step_s + offset_s), min(duration_s, end * frame_step_s + offset_s))
-        for start, end in zip(edges[0::2], edges[1::2])
+        for start, end in true_runs(active)
     ]
     return Timeline([region for region in regions if region.duration > 0]).support()
 

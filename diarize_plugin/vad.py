@@ -13,6 +13,7 @@ from pyannote.core import Segment, Timeline
 
 from .audio_source import AudioSource, as_audio_source
 from .errors import DiarizeError
+from .frame_runs import true_runs
 
 FRAME_MS = 30
 VAD_SAMPLE_RATE = 16_000
@@ -68,7 +69,7 @@ def detect_speech(
     """
     speech = frame_decisions(waveform, aggressiveness, frame_ms)
     frame_s = frame_ms / 1000.0
-    runs = _fill_short_gaps(_runs(speech), round(min_silence_s / frame_s))
+    runs = _fill_short_gaps(true_runs(speech), round(min_silence_s / frame_s))
     duration_s = len(as_audio_source(waveform)) / VAD_SAMPLE_RATE
     regions = [
         Segment(max(0.0, start * frame_s - speech_pad_s), min(duration_s, end * frame_s + speech_pad_s))
@@ -76,13 +77,6 @@ def detect_speech(
         if (end - start) * frame_s >= min_speech_s
     ]
     return Timeline(regions).support()
-
-
-def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
-    """``[start, end)`` frame indices of the runs of True in ``flags``."""
-    padded = np.concatenate([[False], flags, [False]])
-    edges = np.flatnonzero(np.diff(padded.astype(np.int8)))
-    return list(zip(edges[0::2].tolist(), edges[1::2].tolist()))
 
 
 def _fill_short_gaps(runs: list[tuple[int, int]], max_gap_frames: int) -> list[tuple[int, int]]:
