@@ -12,14 +12,19 @@ Conditions (``--conditions``, comma-separated; default: all but ``telephone-ster
 - ``synthetic``: the ten seeded 3–10 min LibriSpeech conversations of
   :mod:`benchmarks.conversations` (all 100 speakers, so neither split): collar 0.25 s;
 - ``sample``: pyannote.audio's sample conversation (``examples/sample.wav`` with its
-  ``sample.rttm``, put there by ``python examples/fetch_sample.py``): collar 0, whole file.
+  ``sample.rttm``, put there by ``python examples/fetch_sample.py``): collar 0, whole file;
+- ``real``: the real calls and broadcast-like excerpts of ``../shared/data/real``
+  (:mod:`benchmarks.real`): collar 0.25 s, whole file, every recording reported.
 
 Modes (``--modes``): ``neural`` (the default pipeline), ``pyannote`` (the same with
 pyannote's own decoding of the segmentation network: powerset argmax, no extra thresholds),
 ``webrtcvad``. For each it prints DER and its components (false alarm, missed speech,
 confusion, as % of reference speech), the share of recordings whose speaker count is exact
-and within one, and the real-time factor (processing time / audio duration, decoding included,
-with the default number of threads). ``--details`` adds one line per recording.
+and within one, the overlapped speech of the output against the reference's (seconds, their
+ratio, and false overlap: output overlap where the reference has none, also per minute of
+reference speech), and the real-time factor (processing time / audio duration, decoding
+included, with the default number of threads). ``--details`` adds one line per recording
+(always on for ``real``).
 
     python benchmarks/der.py [--modes neural,pyannote] [--conditions ami,telephone] [--splits test]
 """
@@ -44,6 +49,7 @@ from pyannote.metrics.diarization import DiarizationErrorRate  # noqa: E402
 from benchmarks import devset  # noqa: E402
 from benchmarks.ami import ami_available, ami_files, ami_references, ami_uems  # noqa: E402
 from benchmarks.conversations import LIBRISPEECH, benchmark_set, build_conversation  # noqa: E402
+from benchmarks.real import REAL_COLLAR_S, real_available, real_files, real_reference  # noqa: E402
 from diarize_plugin import Diarizer  # noqa: E402
 from diarize_plugin.formats.rttm import read_rttm  # noqa: E402
 
@@ -58,7 +64,7 @@ MODES = {
     "reassign": {"segmentation": "neural", "counting": "ahc", "reassign": True},
     "vbx-reassign": {"segmentation": "neural", "counting": "vbx", "reassign": True},
 }
-DEFAULT_CONDITIONS = ("ami", "telephone", "telephone-16k", "reverb", "noise", "meeting", "broadcast", "sample")
+DEFAULT_CONDITIONS = ("ami", "real", "telephone", "telephone-16k", "reverb", "noise", "meeting", "broadcast", "sample")
 
 
 @dataclass
@@ -71,9 +77,11 @@ class Score:
     within_one: int = 0
     elapsed_s: float = 0.0
     audio_s: float = 0.0
+    overlap: "OverlapSeconds" = field(default_factory=lambda: OverlapSeconds())
     details: list[str] = field(default_factory=list)
 
     def add(self, name: str, reference: Annotation, hypothesis: Annotation, uem: Timeline, elapsed_s: float) -> None:
+        before = dict(self.metric.accumulated_) if self.recordings else {}
         error = self.metric(reference, hypothesis, uem=uem)
         found, true = len(hypothesis.labels()), len(reference.labels())
         self.recordings += 1
@@ -81,7 +89,15 @@ class Score:
         self.within_one += abs(found - true) <= 1
         self.elapsed_s += elapsed_s
         self.audio_s += uem.duration()
-        self.details.append(f"{name} DER: {100 * error:.1f} % speakers: {found} of {true}")
+        overlap = OverlapSeconds.of(reference, hypothesis, uem)
+        self.overlap += overlap
+        parts = {key: self.metric.accumulated_[key] - before.get(key, 0.0) for key in self.metric.accumulated_}
+        total = max(parts["total"], 1e-9)
+        self.details.append(
+            f"{name} DER: {100 * error:.1f} % (false alarm {100 * parts['false alarm'] / total:.1f}, "
+            f"missed {100 * parts['missed detection'] / total:.1f}, confusion {100 * parts['confusion'] / total:.1f}) "
+            f"speakers: {found} of {true} overlap: {overlap.describe()}"
+        )
 
     def error_percentages(self) -> dict[str, float]:
         """DER, false alarm, missed speech and speaker confusion, each in % of the reference speech."""
@@ -93,6 +109,49 @@ class Score:
             "missed speech": 100 * components["missed detection"] / total,
             "speaker confusion": 100 * components["confusion"] / total,
         }
+
+
+@dataclass
+class OverlapSeconds:
+    """Overlapped speech (two or more speakers at once) inside the UEM, in seconds."""
+
+    #: in the output
+    output_s: float = 0.0
+    #: in the reference
+    reference_s: float = 0.0
+    #: in the output where the reference has no overlap
+    false_s: float = 0.0
+    #: reference speech (seconds), for the per-minute rate
+    speech_s: float = 0.0
+
+    @classmethod
+    def of(cls, reference: Annotation, hypothesis: Annotation, uem: Timeline) -> "OverlapSeconds":
+        reference_overlap = reference.get_overlap().crop(uem)
+        output_overlap = hypothesis.get_overlap().crop(uem)
+        false = output_overlap.extrude(reference_overlap) if len(reference_overlap) else output_overlap
+        return cls(
+            output_s=output_overlap.duration(),
+            reference_s=reference_overlap.duration(),
+            false_s=false.duration(),
+            speech_s=reference.get_timeline().support().crop(uem).duration(),
+        )
+
+    def __add__(self, other: "OverlapSeconds") -> "OverlapSeconds":
+        return OverlapSeconds(
+            self.output_s + other.output_s,
+            self.reference_s + other.reference_s,
+            self.false_s + other.false_s,
+            self.speech_s + other.speech_s,
+        )
+
+    def ratio(self) -> str:
+        return f"{self.output_s / self.reference_s:.2f}" if self.reference_s > 0 else "n/a (none in the reference)"
+
+    def false_per_minute(self) -> float:
+        return 60 * self.false_s / self.speech_s if self.speech_s > 0 else 0.0
+
+    def describe(self) -> str:
+        return f"{self.output_s:.1f} s vs {self.reference_s:.1f} s, false {self.false_s:.1f} s"
 
 
 #: one recording to score: name, audio (a file, or a 16 kHz mono waveform), reference, UEM
@@ -116,6 +175,8 @@ class ScoredSet:
     collar_s: float
     #: whether the speaker-count rates are printed
     counts: bool = True
+    #: whether every recording gets a line of its own whatever ``--details`` says
+    details: bool = False
 
 
 def score(system: System, items: Iterable[Item], collar: float) -> Score:
@@ -146,6 +207,10 @@ def synthetic_items(count: int) -> Iterator[Item]:
         yield conversation.name, conversation.waveform, conversation.reference, Timeline([Segment(0.0, conversation.duration_s)])
 
 
+def real_items() -> list[Item]:
+    return [(path.stem, path, real_reference(path), _whole(path)) for path in real_files()]
+
+
 def sample_items() -> list[Item]:
     reference = read_rttm(EXAMPLES / "sample.rttm")["sample"]
     return [("sample", EXAMPLES / "sample.wav", reference, Timeline([Segment(0.0, 30.0)]))]
@@ -162,6 +227,10 @@ def report(prefix: str, result: Score, details: bool = False, counts: bool = Tru
     if counts:
         print(f"{prefix} exact speaker count: {100 * result.exact / result.recordings:.0f} % of {result.recordings}")
         print(f"{prefix} speaker count within one: {100 * result.within_one / result.recordings:.0f} % of {result.recordings}")
+    overlap = result.overlap
+    print(f"{prefix} overlap in output vs reference: {overlap.output_s:.1f} s vs {overlap.reference_s:.1f} s")
+    print(f"{prefix} overlap ratio (output / reference): {overlap.ratio()}")
+    print(f"{prefix} false overlap: {overlap.false_s:.1f} s ({overlap.false_per_minute():.2f} s per minute of speech)")
     print(f"{prefix} real-time factor: {result.elapsed_s / result.audio_s:.3f}")
     if details:
         for line in result.details:
@@ -179,7 +248,7 @@ def add_set_arguments(parser: argparse.ArgumentParser) -> None:
 def chosen_conditions(parser: argparse.ArgumentParser, arguments: argparse.Namespace) -> list[str]:
     """``--conditions`` as a list; an unknown one stops the script with a usage error."""
     conditions = arguments.conditions.split(",")
-    unknown = set(conditions) - {"ami", "synthetic", "sample", *devset.CONDITIONS}
+    unknown = set(conditions) - {"ami", "real", "synthetic", "sample", *devset.CONDITIONS}
     if unknown:
         parser.error(f"unknown conditions: {', '.join(sorted(unknown))}")
     return conditions
@@ -195,6 +264,11 @@ def scored_sets(condition: str, arguments: argparse.Namespace) -> list[ScoredSet
             print("AMI skipped: ../shared/data/ami is absent")
             return []
         return [ScoredSet("AMI", ami_items, collar_s=0.0, counts=False)]
+    if condition == "real":
+        if not real_available():
+            print("real recordings skipped: ../shared/data/real is absent")
+            return []
+        return [ScoredSet("real", real_items, collar_s=REAL_COLLAR_S, details=True)]
     if condition == "synthetic":
         if not LIBRISPEECH.is_dir():
             print("synthetic conversations skipped: ../shared/data/librispeech is absent")
@@ -230,7 +304,7 @@ def main() -> None:
         for condition in conditions:
             for scored_set in scored_sets(condition, arguments):
                 result = score(diarizer, scored_set.items(), scored_set.collar_s)
-                report(f"[{mode}] {scored_set.label}", result, arguments.details, scored_set.counts)
+                report(f"[{mode}] {scored_set.label}", result, arguments.details or scored_set.details, scored_set.counts)
 
 
 if __name__ == "__main__":

@@ -108,7 +108,7 @@ def main() -> None:
             cells = []
             for name, system in systems.items():
                 result = score(system, scored_set.items(), scored_set.collar_s)
-                report(f"[{name}] {scored_set.label}", result, arguments.details, scored_set.counts)
+                report(f"[{name}] {scored_set.label}", result, arguments.details or scored_set.details, scored_set.counts)
                 cells.append(markdown_cell(result, scored_set.counts))
             collar = " (collar 0)" if scored_set.collar_s == 0 else ""
             rows.append(f"| {scored_set.label}{collar} | {' | '.join(cells)} |")
