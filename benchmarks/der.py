@@ -13,6 +13,9 @@ Conditions (``--conditions``, comma-separated; default: all but ``telephone-ster
   :mod:`benchmarks.conversations` (all 100 speakers, so neither split): collar 0.25 s;
 - ``sample``: pyannote.audio's sample conversation (``examples/sample.wav`` with its
   ``sample.rttm``, put there by ``python examples/fetch_sample.py``): collar 0, whole file;
+- ``long``: the 1 h recording of ``benchmarks/speed.py`` (10 LibriSpeech voices in 10-minute
+  conversations, an 11th quiet one in the middle), built once into ``benchmarks/.cache/``:
+  collar 0.25 s, whole file (not in the default conditions: an hour of audio);
 - ``real``: the real calls and broadcast-like excerpts of ``../shared/data/real``
   (:mod:`benchmarks.real`): collar 0.25 s, whole file, every recording reported.
 
@@ -51,7 +54,7 @@ from benchmarks.ami import ami_available, ami_files, ami_references, ami_uems  #
 from benchmarks.conversations import LIBRISPEECH, benchmark_set, build_conversation  # noqa: E402
 from benchmarks.real import REAL_COLLAR_S, real_available, real_files, real_reference  # noqa: E402
 from diarize_plugin import Diarizer  # noqa: E402
-from diarize_plugin.formats.rttm import read_rttm  # noqa: E402
+from diarize_plugin.formats.rttm import annotation_to_rttm, read_rttm  # noqa: E402
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 MODES = {
@@ -211,6 +214,24 @@ def real_items() -> list[Item]:
     return [(path.stem, path, real_reference(path), _whole(path)) for path in real_files()]
 
 
+LONG_CACHE = Path(__file__).resolve().parent / ".cache" / "long-1h"
+
+
+def long_items() -> list[Item]:
+    """speed.py's 1 h recording, written into :data:`LONG_CACHE` with its reference when missing."""
+    from benchmarks.speed import write_recording
+
+    audio, rttm = LONG_CACHE / "long_1h.wav", LONG_CACHE / "long_1h.rttm"
+    if not rttm.is_file():
+        LONG_CACHE.mkdir(parents=True, exist_ok=True)
+        _, reference = write_recording(audio, 3600.0)
+        partial = rttm.with_suffix(".part")
+        partial.write_text("".join(annotation_to_rttm(reference)), encoding="utf-8")
+        partial.replace(rttm)
+    reference = next(iter(read_rttm(rttm).values()))
+    return [("long_1h", audio, reference, Timeline([Segment(0.0, 3600.0)]))]
+
+
 def sample_items() -> list[Item]:
     reference = read_rttm(EXAMPLES / "sample.rttm")["sample"]
     return [("sample", EXAMPLES / "sample.wav", reference, Timeline([Segment(0.0, 30.0)]))]
@@ -248,7 +269,7 @@ def add_set_arguments(parser: argparse.ArgumentParser) -> None:
 def chosen_conditions(parser: argparse.ArgumentParser, arguments: argparse.Namespace) -> list[str]:
     """``--conditions`` as a list; an unknown one stops the script with a usage error."""
     conditions = arguments.conditions.split(",")
-    unknown = set(conditions) - {"ami", "real", "synthetic", "sample", *devset.CONDITIONS}
+    unknown = set(conditions) - {"ami", "real", "long", "synthetic", "sample", *devset.CONDITIONS}
     if unknown:
         parser.error(f"unknown conditions: {', '.join(sorted(unknown))}")
     return conditions
@@ -269,6 +290,11 @@ def scored_sets(condition: str, arguments: argparse.Namespace) -> list[ScoredSet
             print("real recordings skipped: ../shared/data/real is absent")
             return []
         return [ScoredSet("real", real_items, collar_s=REAL_COLLAR_S, details=True)]
+    if condition == "long":
+        if not LIBRISPEECH.is_dir():
+            print("long recording skipped: ../shared/data/librispeech is absent")
+            return []
+        return [ScoredSet("long 1 h", long_items, collar_s=0.25)]
     if condition == "synthetic":
         if not LIBRISPEECH.is_dir():
             print("synthetic conversations skipped: ../shared/data/librispeech is absent")

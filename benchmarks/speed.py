@@ -26,7 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
 import soundfile  # noqa: E402
-from pyannote.core import Annotation, Segment  # noqa: E402
+from pyannote.core import Annotation, Segment, Timeline  # noqa: E402
+from pyannote.metrics.diarization import DiarizationErrorRate  # noqa: E402
 
 from benchmarks.conversations import LIBRISPEECH, SAMPLE_RATE, build_conversation, speaker_files  # noqa: E402
 from diarize_plugin.formats.rttm import read_rttm  # noqa: E402
@@ -55,7 +56,7 @@ def main() -> None:
         folder.mkdir(parents=True, exist_ok=True)
         for length_h in hours:
             audio = folder / f"long_{length_h:g}h.wav"
-            quiet_reference = write_recording(audio, length_h * 3600.0)
+            quiet_reference, reference = write_recording(audio, length_h * 3600.0)
             for mode in arguments.modes.split(","):
                 output = folder / f"long_{length_h:g}h_{mode}.rttm"
                 command = [*diarize_command(), str(audio), "--out", str(output), "--segmentation", mode, "-q"]
@@ -67,12 +68,24 @@ def main() -> None:
                 print(f"{label} speakers found: {len(hypothesis.labels())} of {NUM_SPEAKERS + 1}", flush=True)
                 print(f"{label} quiet speaker ({quiet_reference.duration():.0f} s of speech): "
                       f"{quiet_speaker_verdict(quiet_reference, hypothesis)}", flush=True)
+                print(f"{label} DER: {100 * long_recording_der(reference, hypothesis, length_h * 3600.0):.1f} %", flush=True)
 
 
-def write_recording(path: Path, duration_s: float) -> "Timeline":
+#: collar of the DER printed beside speed (seconds), as for der.py's synthetic conversations
+DER_COLLAR_S = 0.25
+
+
+def long_recording_der(reference: Annotation, hypothesis: Annotation, duration_s: float) -> float:
+    """DER (a fraction) of ``hypothesis`` over the whole recording, collar :data:`DER_COLLAR_S`."""
+    metric = DiarizationErrorRate(collar=DER_COLLAR_S, skip_overlap=False)
+    return metric(reference, hypothesis, uem=Timeline([Segment(0.0, duration_s)]))
+
+
+def write_recording(path: Path, duration_s: float) -> tuple[Timeline, Annotation]:
     """Write the recording of ``duration_s`` seconds to ``path``, a conversation at a time.
 
-    Returns the quiet speaker's speech (seconds in the recording)."""
+    Returns the quiet speaker's speech (seconds in the recording) and the reference turns of
+    the whole recording (LibriSpeech speaker ids as labels)."""
     files = speaker_files()
     rng = np.random.default_rng(SPEAKER_SEED)
     chosen = [str(s) for s in rng.choice(sorted(files), size=NUM_SPEAKERS + 1, replace=False)]
@@ -80,6 +93,7 @@ def write_recording(path: Path, duration_s: float) -> "Timeline":
     quiet_at_s = max(0.0, duration_s / 2 - QUIET_PART_S / 2)
     written = 0
     quiet_speech = None
+    reference = Annotation(uri=path.stem)
     part = 0
     with soundfile.SoundFile(str(path), "w", SAMPLE_RATE, 1, subtype="PCM_16") as output:
         while written < duration_s * SAMPLE_RATE:
@@ -95,9 +109,14 @@ def write_recording(path: Path, duration_s: float) -> "Timeline":
                 conversation, _ = build_conversation(9000 + part, NUM_SPEAKERS, part_s, speakers=regulars)
                 part += 1
             samples = conversation.waveform[: int(duration_s * SAMPLE_RATE) - written]
+            offset_s, end_s = written / SAMPLE_RATE, (written + len(samples)) / SAMPLE_RATE
+            for turn, _, speaker in conversation.reference.itertracks(yield_label=True):
+                start_s, stop_s = turn.start + offset_s, min(turn.end + offset_s, end_s)
+                if stop_s > start_s:
+                    reference[Segment(start_s, stop_s), reference.new_track(Segment(start_s, stop_s))] = speaker
             output.write(samples)
             written += len(samples)
-    return quiet_speech
+    return quiet_speech, reference
 
 
 def quiet_speaker_verdict(quiet_speech, hypothesis: Annotation) -> str:

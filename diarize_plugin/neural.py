@@ -1,16 +1,21 @@
-"""Overlap-aware diarization: neural segmentation, local-speaker embeddings, joint clustering.
+"""Overlap-aware diarization with the segmentation network (``--segmentation neural``).
 
-The approach of pyannote 3.x, on ONNX Runtime:
+segmentation-3.0 says, for every frame of sliding 10 s chunks, how likely each set of up to 3
+*local* speakers (numbered per chunk, at most 2 at once) is to be talking. Two ways name the
+speakers:
 
-1. segmentation-3.0 says, for every frame of sliding 10 s chunks, which of up to 3 *local*
-   speakers talk (overlap included);
-2. every local speaker active long enough in a chunk gets one embedding, from the audio where it
-   talks alone (all its audio when that is too short);
-3. the embeddings are clustered (agglomerative, cosine); then, chunk by chunk, local speakers are
-   matched to clusters with the Hungarian algorithm so that two local speakers of one chunk never
-   become the same speaker;
-4. per-cluster activity is averaged over chunks, and in every frame the estimated number of
-   simultaneous speakers is kept, so overlapping speech comes out as overlapping turns.
+- ``"windows"`` identity (the default): the probabilities of speech and of two speakers at once,
+  averaged over chunks, give the speech and the overlapped speech
+  (:data:`SPEECH_PROBABILITY`, :data:`OVERLAP_PROBABILITY`; or pyannote's own argmax decoding);
+  1.5 s windows of the speech are embedded and clustered over the whole recording
+  (:func:`~diarize_plugin.window_diarization.label_speech`), which names the main speaker of
+  every frame; overlapped frames add the speaker of the nearest other turn
+  (:func:`add_overlapping_speakers`);
+- ``"local"`` identity (pyannote 3.x): every local speaker active long enough in a chunk gets
+  one embedding; the embeddings are clustered, local speakers matched to clusters chunk by chunk
+  with the Hungarian algorithm (two local speakers of one chunk never become one speaker), and
+  per-cluster activity averaged over chunks, keeping the estimated number of simultaneous
+  speakers in every frame.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from .audio_source import AudioSource, as_audio_source
 from .background import find_background, reject_background
 from .cluster import SpeakerBounds, cluster_embeddings
 from .counting import Counting
+from .decoding import DECODINGS, DEFAULT_DECODING, OVERLAP_PROBABILITY, SPEECH_PROBABILITY
 from .embed.base import SpeakerEmbedder, l2_normalize
 from .frame_runs import true_runs
 from .progress import ProgressFactory, no_progress
@@ -50,12 +56,10 @@ from .windows import WINDOW_HOP_S as MODE_WINDOW_HOP_S
 #: the recording, the default: see README) or "local" (one embedding per chunk-local speaker,
 #: matched to clusters with the Hungarian algorithm, as pyannote 3.x does)
 IDENTITY_MODES = ("windows", "local")
-#: how the network's output becomes speech and overlap ("windows" identity): "rules" (soft
-#: expected count with the thresholds below, the default) or "pyannote" (pyannote's own:
-#: the argmax powerset class of every chunk, averaged over chunks and rounded)
-DECODINGS = ("rules", "pyannote")
-#: turns of one speaker closer than this (seconds) are joined
-SAME_SPEAKER_GAP_S = 0.1
+#: turns of one speaker closer than this (seconds) are joined: pauses inside a turn are part of
+#: it (sherpa-onnx's ``min_duration_off``; on the real calls of ../shared/data/real, whose
+#: references keep a speaker's pauses, 0.1 -> 0.5 s moved DER 8.1 -> 7.7 %, AMI 26.7 -> 26.5 %)
+SAME_SPEAKER_GAP_S = 0.5
 #: shorter stretches of a second voice (seconds) are not reported: slivers, not speech
 MIN_OVERLAP_S = 0.1
 
@@ -65,18 +69,8 @@ MIN_OVERLAP_S = 0.1
 #: alarms: a made-up second speaker in a monologue is worse than a missed backchannel.
 MIN_NEW_SPEAKER_S = 0.75
 
-#: expected number of simultaneous speakers from which a frame is overlapped speech (see
-#: :class:`NeuralDiarization`)
-OVERLAP_THRESHOLD = 1.25
-#: the same for speech
-SPEECH_THRESHOLD = 0.4
-#: weaker evidence of speech (expected count) that counts where webrtcvad also hears a voice
-VOICED_SPEECH_THRESHOLD = 0.25
-#: weaker evidence of overlap that counts inside one speaker's turn (someone talking over them),
-#: not where the speaker changes (there it is the blur of the hand-over)
-IN_TURN_OVERLAP_THRESHOLD = 1.15
-
-#: webrtcvad as the second opinion on weak speech: strictest mode, no padding
+#: webrtcvad settings that confirm a voice under a speech-like background
+#: (:mod:`~diarize_plugin.background`): strictest mode, no padding
 VOICED_VAD = {"aggressiveness": 3, "speech_pad_s": 0.0, "min_speech_s": 0.15, "min_silence_s": 0.15}
 
 #: shortest stretch of audio, in seconds, worth an embedding
@@ -113,17 +107,14 @@ class NeuralDiarization:
     ``min_turn_off_s``: gaps shorter than this inside one speaker's speech are bridged;
     ``merge_similarity``: see :func:`~diarize_plugin.window_diarization.label_speech` ("windows"
     identity only);
-    ``speech_threshold`` / ``overlap_threshold``: expected number of simultaneous speakers
-    (averaged over chunks) from which a frame is speech / overlapped speech ("windows" identity;
-    0.4 and 1.25 chosen on ../shared/data/ami, the synthetic conversations and pyannote's
-    sample recording: lower finds more speech and overlap, and more false alarms);
-    ``voiced_speech_threshold``: weaker speech evidence that counts where webrtcvad hears a voice
-    (:func:`speech_frames`); ``in_turn_overlap_threshold``: weaker overlap evidence that counts
-    inside one speaker's turn (:func:`in_turn_overlap`); ``None`` turns either off;
-    ``decoding``: ``"rules"`` (the thresholds above) or ``"pyannote"`` (pyannote's decoding:
-    speech where the rounded argmax count is at least 1, overlap where it is 2; the thresholds
-    are then unused); ``reject_background``: remove speech-like background (a crowd) from the
-    rules' speech (:mod:`~diarize_plugin.background`);
+    ``speech_threshold`` / ``overlap_threshold``: probability of speech / of two speakers at
+    once (averaged over chunks) from which a frame is speech / overlapped speech ("windows"
+    identity; :data:`SPEECH_PROBABILITY`, :data:`OVERLAP_PROBABILITY`: lower finds more speech
+    and overlap, and more false alarms);
+    ``decoding``: ``"probability"`` (the thresholds above) or ``"pyannote"`` (pyannote's
+    decoding: speech where the rounded argmax count is at least 1, overlap where it is 2; the
+    thresholds are then unused); ``reject_background``: remove speech-like background (a
+    crowd) from the speech of the probability decoding (:mod:`~diarize_plugin.background`);
     ``counting``: how window embeddings become speakers ("windows" identity only; see
     :class:`~diarize_plugin.counting.Counting`).
     """
@@ -139,13 +130,11 @@ class NeuralDiarization:
         window_s: float = 1.5,
         hop_s: float = WINDOW_HOP_S,
         min_turn_s: float = 0.3,
-        speech_threshold: float = SPEECH_THRESHOLD,
-        overlap_threshold: float = OVERLAP_THRESHOLD,
+        speech_threshold: float = SPEECH_PROBABILITY,
+        overlap_threshold: float = OVERLAP_PROBABILITY,
         merge_similarity: float | None = None,
         threads: int | None = None,
-        voiced_speech_threshold: float | None = VOICED_SPEECH_THRESHOLD,
-        in_turn_overlap_threshold: float | None = IN_TURN_OVERLAP_THRESHOLD,
-        decoding: str = "rules",
+        decoding: str = DEFAULT_DECODING,
         reject_background: bool = True,
         counting: Counting = Counting(),
     ) -> None:
@@ -160,8 +149,6 @@ class NeuralDiarization:
         self.identity = identity
         self.speech_threshold = speech_threshold
         self.overlap_threshold = overlap_threshold
-        self.voiced_speech_threshold = voiced_speech_threshold
-        self.in_turn_overlap_threshold = in_turn_overlap_threshold
         self.window_s = window_s
         self.hop_s = hop_s
         self.min_turn_s = min_turn_s
@@ -188,9 +175,9 @@ class NeuralDiarization:
         audio = as_audio_source(waveform)
         duration_s = audio.duration_s
         if self.identity == "windows":
-            count = self._segment(audio, duration_s, progress, keep_chunks=False)
+            decoded = self._segment(audio, duration_s, progress, keep_chunks=False)
             merge = self.merge_similarity if merge_similarity is None else merge_similarity
-            return self._by_windows(audio, count, duration_s, bounds, threshold, uri, progress, merge)
+            return self._by_windows(audio, decoded, duration_s, bounds, threshold, uri, progress, merge)
         segmentation = self._segment(audio, duration_s, progress, keep_chunks=True)
         local_speakers = self._local_speakers(segmentation, audio.num_samples)
         if not local_speakers:
@@ -208,7 +195,7 @@ class NeuralDiarization:
     def _by_windows(
         self,
         audio: AudioSource,
-        count: np.ndarray,
+        decoded: np.ndarray,
         duration_s: float,
         bounds: SpeakerBounds,
         threshold: float,
@@ -218,38 +205,33 @@ class NeuralDiarization:
     ) -> Annotation:
         """Speech and overlap from the network, identities from 1.5 s window embeddings.
 
-        The segmentation network sometimes keeps two similar voices as one local speaker for a
-        whole chunk; short windows clustered over the whole recording do not, so they name the
-        main speaker of every frame, and overlap frames add the nearest other speaker.
+        ``decoded``: what :meth:`_segment` gives for this decoding. The segmentation network
+        sometimes keeps two similar voices as one local speaker for a whole chunk; short windows
+        clustered over the whole recording do not, so they name the main speaker of every frame,
+        and overlap frames add the nearest other speaker.
         """
-        step_s = FRAME_STEP_S
         if self.decoding == "pyannote":
-            speech = count_to_timeline(count >= 1, step_s, duration_s)
+            speech_flags, overlap_flags = decoded >= 1, decoded >= 2
         else:
-            frames, background = speech_and_background(
-                audio, count, step_s, self.speech_threshold, self.voiced_speech_threshold, self.reject_background
-            )
-            speech = count_to_timeline(frames, step_s, duration_s)
+            speech_flags = decoded[:, 0] >= self.speech_threshold
+            if self.reject_background:
+                speech_flags = without_background(audio, speech_flags, decoded[:, 0], FRAME_STEP_S)
+            overlap_flags = decoded[:, 1] >= self.overlap_threshold
+        speech = count_to_timeline(speech_flags, FRAME_STEP_S, duration_s)
         primary = label_speech(
             audio, speech, self.embedder, threshold, bounds,
             self.window_s, self.hop_s, self.min_turn_s, uri=uri, progress=progress,
             merge_similarity=merge_similarity, counting=self.counting,
         )
-        if self.decoding == "pyannote":
-            overlap = count_to_timeline(count >= 2, step_s, duration_s)
-            return add_overlapping_speakers(primary, overlap, may_add_speaker=bounds.maximum is None or bounds.maximum > 1)
-        overlap = count_to_timeline(count >= self.overlap_threshold, step_s, duration_s)
-        if self.in_turn_overlap_threshold is not None and self.in_turn_overlap_threshold < self.overlap_threshold:
-            weak_frames = weak_overlap_frames(count, self.in_turn_overlap_threshold, self.overlap_threshold, background)
-            weak = count_to_timeline(weak_frames, step_s, duration_s)
-            overlap = in_turn_overlap(primary, overlap, weak)
+        overlap = count_to_timeline(overlap_flags & speech_flags, FRAME_STEP_S, duration_s)
         return add_overlapping_speakers(primary, overlap, may_add_speaker=bounds.maximum is None or bounds.maximum > 1)
 
     def _segment(
         self, audio: AudioSource, duration_s: float, progress: ProgressFactory, keep_chunks: bool
     ) -> SegmentationResult | np.ndarray:
-        """Every chunk's activity (``keep_chunks``), or only the speaker count per frame: the
-        expected one, or the rounded argmax one for pyannote's decoding."""
+        """Every chunk's activity (``keep_chunks``), or per frame what the decoding reads: the
+        rounded argmax speaker count for pyannote's, the probabilities of speech and overlap
+        ``(frames, 2)`` for the probability decoding."""
         from .segmentation import chunk_starts
 
         total = len(chunk_starts(duration_s, self.segmenter.step_s))
@@ -264,7 +246,7 @@ class NeuralDiarization:
                 return self.segmenter(audio, progress=advance)
             if self.decoding == "pyannote":
                 return np.rint(self.segmenter.argmax_count(audio, progress=advance))
-            return self.segmenter.expected_count(audio, progress=advance)
+            return self.segmenter.speech_and_overlap(audio, progress=advance)
 
     def _local_speakers(self, segmentation: SegmentationResult, num_samples: int) -> list[LocalSpeaker]:
         activations = segmentation.activations
@@ -406,49 +388,17 @@ def count_to_timeline(active: np.ndarray, frame_step_s: float, duration_s: float
     return Timeline([region for region in regions if region.duration > 0]).support()
 
 
-def speech_frames(
-    waveform: np.ndarray | AudioSource,
-    count: np.ndarray,
-    frame_step_s: float,
-    speech_threshold: float = SPEECH_THRESHOLD,
-    voiced_speech_threshold: float | None = VOICED_SPEECH_THRESHOLD,
-    background: bool = True,
+def without_background(
+    waveform: np.ndarray | AudioSource, speech: np.ndarray, speech_probability: np.ndarray, frame_step_s: float
 ) -> np.ndarray:
-    """Per-frame speech flags: the expected speaker ``count`` reaches ``speech_threshold``, or
-    it reaches ``voiced_speech_threshold`` where webrtcvad also hears a voice (``None``: the
-    network alone); with ``background``, without speech-like background (see
-    :func:`speech_and_background`)."""
-    return speech_and_background(waveform, count, frame_step_s, speech_threshold, voiced_speech_threshold, background)[0]
-
-
-def speech_and_background(
-    waveform: np.ndarray | AudioSource,
-    count: np.ndarray,
-    frame_step_s: float,
-    speech_threshold: float = SPEECH_THRESHOLD,
-    voiced_speech_threshold: float | None = VOICED_SPEECH_THRESHOLD,
-    background: bool = True,
-) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`speech_frames`, and per-frame flags of where the recording has a speech-like
-    background (all False unless ``background``).
-
-    Two detectors that agree on weak evidence: far-field meeting speech that the network is
-    unsure of (AMI: missed speech 16.8 -> 15.8 %, false alarm 3.1 -> 3.7 %) without the
-    network's doubts in reading pauses, where webrtcvad hears no voice. Where a crowd murmurs
-    under the recording (:func:`~diarize_plugin.background.find_background`), only speech that
-    webrtcvad confirms is kept: the network hears the crowd as speech.
-    """
-    flags = count >= speech_threshold
-    if voiced_speech_threshold is None and not background:
-        return flags, np.zeros(len(count), dtype=bool)
-    voiced = timeline_to_frames(detect_speech(waveform, **VOICED_VAD), len(count), frame_step_s)
-    if voiced_speech_threshold is not None:
-        flags |= voiced & (count >= voiced_speech_threshold)
-    if not background:
-        return flags, np.zeros(len(count), dtype=bool)
+    """Per-frame ``speech`` flags less a speech-like background: where a crowd murmurs under the
+    recording (:func:`~diarize_plugin.background.find_background`), only speech that webrtcvad
+    confirms is kept, for the network hears the crowd as speech. ``speech_probability``: the
+    network's, per frame (it sets the recording's speech level)."""
+    voiced = timeline_to_frames(detect_speech(waveform, **VOICED_VAD), len(speech), frame_step_s)
     step_samples = int(round(frame_step_s * SAMPLE_RATE))
-    found = find_background(flags, count, voiced, waveform, frame_step_s, step_samples)
-    return reject_background(flags, voiced, found, frame_step_s), found
+    found = find_background(speech, speech_probability, voiced, waveform, frame_step_s, step_samples)
+    return reject_background(speech, voiced, found, frame_step_s)
 
 
 def frame_offset_s(frame_step_s: float) -> float:
@@ -470,35 +420,6 @@ def timeline_to_frames(timeline: Timeline, num_frames: int, frame_step_s: float)
     np.add.at(edges, first, 1)
     np.add.at(edges, last, -1)
     return np.cumsum(edges[:num_frames]) > 0
-
-
-def weak_overlap_frames(
-    count: np.ndarray, weak_threshold: float, overlap_threshold: float, background: np.ndarray
-) -> np.ndarray:
-    """Per-frame flags of weak overlap evidence for :func:`in_turn_overlap`: the expected
-    ``count`` reaches ``weak_threshold``, except under a speech-like ``background`` (per-frame
-    flags), where only ``overlap_threshold`` counts: a murmuring crowd lifts the count as
-    much (the noise condition's tuning half: false alarm 6.3 -> 4.6 %)."""
-    return ((count >= weak_threshold) & ~background) | (count >= overlap_threshold)
-
-
-def in_turn_overlap(primary: Annotation, strong: Timeline, weak: Timeline) -> Timeline:
-    """Overlap regions: all of ``strong``, plus each region of ``weak`` (a lower threshold,
-    containing ``strong``) that lies inside one speaker's turn of ``primary``.
-
-    Where a weak region spans a change of speaker, only its strong part is kept: the expected
-    count rises a little at every hand-over without anyone talking at once. Measured with
-    strong 1.25 and weak 1.15 (after :func:`speech_frames`): AMI missed speech 15.8 -> 14.4 %
-    (DER 26.4 -> 25.6 %), synthetic conversations 4.0 % either way, pyannote's sample 12.2 ->
-    14.0 %. A plain threshold of 1.1 instead reaches AMI 14.2 % missed but costs the sample
-    19.2 % and the synthetic set 4.4 %: where overlap is known exactly (the synthetic
-    conversations), 88 % of what 1.15 adds around the overlaps 1.25 finds is not overlap.
-    """
-    kept = list(strong)
-    for region, cropped in crop_by_region(primary, weak):
-        if len(cropped.labels()) <= 1:
-            kept.append(region)
-    return Timeline(kept).support()
 
 
 def add_overlapping_speakers(primary: Annotation, overlap: Timeline, may_add_speaker: bool = True) -> Annotation:

@@ -16,12 +16,13 @@ from pyannote.core import Annotation
 
 from .audio import SAMPLE_RATE, prepare_waveform
 from .audio_source import AudioSource, InMemoryAudio, decode_audio
-from .bandwidth import is_narrowband
 from .cluster import SpeakerBounds
 from .counting import DEFAULT_COUNTING, Counting
 from .embed.base import SpeakerEmbedder
 from .embed.registry import DEFAULT_EMBEDDER, load_embedder
 from .errors import DiarizeError
+from .decoding import DECODINGS, DEFAULT_DECODING, OVERLAP_PROBABILITY
+from .neural import NeuralDiarization
 from .progress import ProgressFactory, no_progress
 from .threads import resolve_threads
 from .vad import detect_speech
@@ -57,7 +58,7 @@ def check_options(
     *,
     vad: VadOptions = VadOptions(),
     threads: int | None = None,
-    decoding: str = "rules",
+    decoding: str = DEFAULT_DECODING,
     counting: str = DEFAULT_COUNTING,
 ) -> None:
     """Raise :class:`DiarizeError` for option values :class:`Diarizer` would refuse (including
@@ -70,7 +71,9 @@ def check_options(
         raise DiarizeError(f"unknown segmentation {segmentation!r}; use one of {', '.join(SEGMENTATION_MODES)}")
     if threshold is not None and not 0.0 < threshold < 2.0:
         raise DiarizeError(f"threshold must be a cosine distance between 0 and 2, not {threshold}")
-    if decoding != "rules" and segmentation != "neural":
+    if decoding not in DECODINGS:
+        raise DiarizeError(f"unknown neural decoding {decoding!r}; use one of {', '.join(DECODINGS)} (--decoding)")
+    if decoding != DEFAULT_DECODING and segmentation != "neural":
         raise DiarizeError(f"decoding {decoding!r} needs neural segmentation (--decoding with --segmentation neural)")
     if decoding == "pyannote" and overlap_threshold is not None:
         raise DiarizeError("pyannote decoding has no overlap threshold; give --decoding pyannote or --overlap-threshold")
@@ -80,9 +83,9 @@ def check_options(
                 "overlap_threshold needs neural segmentation: webrtcvad finds no overlap "
                 "(--overlap-threshold with --segmentation neural)"
             )
-        if not 1.0 <= overlap_threshold <= 2.0:
+        if not 0.0 < overlap_threshold < 1.0:
             raise DiarizeError(
-                f"overlap_threshold counts speakers at once: between 1 and 2, not {overlap_threshold} "
+                f"overlap_threshold is a probability of two speakers at once: between 0 and 1, not {overlap_threshold} "
                 "(--overlap-threshold)"
             )
     if segmentation != "webrtcvad" and vad != VadOptions():
@@ -132,15 +135,16 @@ class Diarizer:
         neural mode only: ``"windows"`` (window embeddings name the speakers; default) or
         ``"local"`` (one embedding per chunk-local speaker, pyannote-style).
     overlap_threshold:
-        neural mode only: expected number of simultaneous speakers (0–2, averaged over the
-        network's chunks) from which a frame is overlapped speech; ``None``: 1.25 (and 1.15 inside
-        one speaker's turn). Lower finds more overlap, and more false overlap where one speaker
-        hands over to the next.
+        neural mode only: probability of two speakers at once (0–1, averaged over the network's
+        chunks) from which a frame is overlapped speech; ``None``: 0.5
+        (:data:`~diarize_plugin.neural.OVERLAP_PROBABILITY`). Lower finds more overlap, and more
+        false overlap.
     decoding:
-        neural mode only: ``"rules"`` (default: expected speaker count with the thresholds
-        above; a speech-like background such as a crowd is removed, see
-        :mod:`diarize_plugin.background`) or ``"pyannote"`` (pyannote's own decoding of the network: most likely powerset
-        class, averaged over chunks and rounded; no extra thresholds).
+        neural mode only: ``"probability"`` (default: the network's probabilities of speech and
+        of overlap against calibrated thresholds; a speech-like background such as a crowd is
+        removed, see :mod:`diarize_plugin.background`) or ``"pyannote"`` (pyannote's own
+        decoding of the network: most likely powerset class, averaged over chunks and rounded;
+        no extra thresholds).
     merge_speakers:
         after clustering, merge speakers whose pooled speech (up to 30 s each) the embedder
         calls one person for sure (its ``merge_threshold``; not in ``"local"`` identity mode).
@@ -168,7 +172,7 @@ class Diarizer:
         neural_identity: str = "windows",
         merge_speakers: bool = True,
         overlap_threshold: float | None = None,
-        decoding: str = "rules",
+        decoding: str = DEFAULT_DECODING,
         counting: str = DEFAULT_COUNTING,
         reassign: bool = False,
     ) -> None:
@@ -179,12 +183,10 @@ class Diarizer:
         self.embedder = embedder if isinstance(embedder, SpeakerEmbedder) else load_embedder(embedder, model_dir, threads)
         self.counting = Counting.for_embedder(counting, reassign, self.embedder.name, self.embedder.dimension)
         self.segmentation = segmentation
-        threshold_given = threshold is not None
         if threshold is None:
             local = segmentation == "neural" and neural_identity == "local"
             threshold = self.embedder.segment_clustering_threshold if local else self.embedder.clustering_threshold
         self.threshold = float(threshold)
-        self._threshold_given = threshold_given
         self.vad = vad
         self.window_s = window_s
         self.hop_s = DEFAULT_HOP_S[segmentation] if hop_s is None else hop_s
@@ -194,8 +196,6 @@ class Diarizer:
         self.merge_similarity = self.embedder.merge_threshold if merge_speakers else None
         self._neural = None
         if segmentation == "neural":
-            from .neural import OVERLAP_THRESHOLD, NeuralDiarization
-
             self._neural = NeuralDiarization(
                 self.embedder,
                 identity=neural_identity,
@@ -203,7 +203,7 @@ class Diarizer:
                 hop_s=self.hop_s,
                 min_turn_s=min_turn_s,
                 merge_similarity=self.merge_similarity,
-                overlap_threshold=OVERLAP_THRESHOLD if overlap_threshold is None else float(overlap_threshold),
+                overlap_threshold=OVERLAP_PROBABILITY if overlap_threshold is None else float(overlap_threshold),
                 threads=threads,
                 decoding=decoding,
                 counting=self.counting,
@@ -236,10 +236,9 @@ class Diarizer:
             return self._run(decoded, bounds, uri or Path(audio).stem)
 
     def _run(self, audio: AudioSource, bounds: SpeakerBounds, uri: str) -> Annotation:
-        threshold, merge_similarity = self._thresholds(audio)
         if self._neural is not None:
-            return self._neural(audio, bounds, threshold, uri=uri, progress=self.progress, merge_similarity=merge_similarity)
-        return self._run_webrtcvad(audio, bounds, uri, threshold, merge_similarity)
+            return self._neural(audio, bounds, self.threshold, uri=uri, progress=self.progress)
+        return self._run_webrtcvad(audio, bounds, uri, self.threshold, self.merge_similarity)
 
     def run_with_voices(
         self,
@@ -266,16 +265,6 @@ class Diarizer:
         with decode_audio(audio) as decoded:
             annotation = self.run(decoded, num_speakers, min_speakers, max_speakers, uri=uri or Path(audio).stem)
             return name_speakers(annotation, decoded, self.embedder, gallery, chosen)
-
-    def _thresholds(self, audio: AudioSource | np.ndarray) -> tuple[float, float | None]:
-        """Clustering distance and merge similarity for this recording: the embedder's
-        narrowband values for telephone-band audio, unless the caller fixed the threshold."""
-        if self._threshold_given or self.segmentation == "neural" and self._neural.identity == "local":
-            return self.threshold, self.merge_similarity
-        if not is_narrowband(audio):
-            return self.threshold, self.merge_similarity
-        merge = None if self.merge_similarity is None else self.embedder.narrowband_merge_threshold
-        return self.embedder.narrowband_clustering_threshold, merge
 
     def _run_webrtcvad(
         self, waveform: AudioSource, bounds: SpeakerBounds, uri: str, threshold: float, merge_similarity: float | None

@@ -54,6 +54,14 @@ ProgressCallback = Callable[[int, int], None]
 COUNT_ROUNDING = 0.75
 
 
+def speech_and_overlap_probability(log_probs: np.ndarray) -> np.ndarray:
+    """``(..., 2)``: probability of speech (anyone) and of overlap (two speakers) from powerset
+    log-probabilities ``(..., 7)`` (class order as in :data:`POWERSET_CLASSES`)."""
+    probabilities = np.exp(log_probs)
+    two = [index for index, speakers in enumerate(POWERSET_CLASSES) if len(speakers) == 2]
+    return np.stack([1.0 - probabilities[..., 0], probabilities[..., two].sum(axis=-1)], axis=-1)
+
+
 def num_output_frames(num_samples: int) -> int:
     """Number of model output frames for ``num_samples`` input samples (pyannote's arithmetic)."""
     num_frames = num_samples
@@ -327,25 +335,45 @@ class Segmenter:
         """:meth:`SegmentationResult.expected_count` of ``waveform`` without keeping the chunks:
         each batch is averaged onto the global frame grid as it comes, so memory grows with the
         number of frames (4 bytes each, 59 per second), not with the chunks (over 40 times that)."""
-        return self._average_count(waveform, progress, edge_s, argmax=False)
+        return self._average(waveform, progress, edge_s, lambda log_probs: (np.exp(log_probs) @ _POWERSET_MAPPING).sum(-1))
 
     def argmax_count(
         self, waveform: np.ndarray | AudioSource, progress: ProgressCallback | None = None, edge_s: float = 1.0
     ) -> np.ndarray:
         """:meth:`SegmentationResult.argmax_count` of ``waveform``, streamed as
         :meth:`expected_count` is."""
-        return self._average_count(waveform, progress, edge_s, argmax=True)
+        return self._average(waveform, progress, edge_s, lambda log_probs: powerset_to_multilabel(log_probs).sum(-1))
 
-    def _average_count(
-        self, waveform: np.ndarray | AudioSource, progress: ProgressCallback | None, edge_s: float, argmax: bool
+    def speech_and_overlap(
+        self, waveform: np.ndarray | AudioSource, progress: ProgressCallback | None = None, edge_s: float = 1.0
     ) -> np.ndarray:
+        """``(num_global_frames, 2)`` float32: for every frame, the probability that anyone
+        speaks (1 minus that of the empty powerset class) and that two speak at once (the
+        two-speaker classes together), each averaged over the chunks that hear the frame;
+        streamed as :meth:`expected_count` is."""
+        return self._average(waveform, progress, edge_s, speech_and_overlap_probability)
+
+    def _average(
+        self,
+        waveform: np.ndarray | AudioSource,
+        progress: ProgressCallback | None,
+        edge_s: float,
+        per_frame: Callable[[np.ndarray], np.ndarray],
+    ) -> np.ndarray:
+        """``per_frame(log_probs)`` of every chunk (``(chunks, frames[, K])`` from
+        ``(chunks, frames, 7)``), averaged onto the global frame grid one batch at a time."""
         audio = _mono_source(waveform)
         starts_s = chunk_starts(audio.duration_s, self.step_s)
-        average = FrameAverage(starts_s, FRAMES_PER_CHUNK, FRAME_STEP_S, audio.duration_s, edge_s=edge_s)
+        average: FrameAverage | None = None
         for first, log_probs in self._log_probs(audio, starts_s, progress):
-            activity = powerset_to_multilabel(log_probs) if argmax else np.exp(log_probs) @ _POWERSET_MAPPING
-            for offset, chunk_counts in enumerate(activity.sum(axis=-1)):
-                average.add(first + offset, chunk_counts)
+            values = per_frame(log_probs)
+            if average is None:
+                average = FrameAverage(
+                    starts_s, FRAMES_PER_CHUNK, FRAME_STEP_S, audio.duration_s, values.shape[2:], edge_s=edge_s
+                )
+            for offset, chunk_values in enumerate(values):
+                average.add(first + offset, chunk_values)
+        assert average is not None  # chunk_starts gives at least one chunk
         return average.result()
 
     def _log_probs(

@@ -16,7 +16,6 @@ from diarize_plugin.background import (
     reject_background,
     unconfirmed_frames,
 )
-from diarize_plugin.neural import weak_overlap_frames
 from diarize_plugin.segmentation import FRAME_STEP_S, FRAME_STEP_SAMPLES, SAMPLE_RATE
 
 NUM_FRAMES = int(round(20.0 / FRAME_STEP_S))  # 20 s
@@ -112,9 +111,3 @@ def test_find_background_marks_a_loud_bed_that_webrtcvad_never_hears() -> None:
     waveform = np.full(int(20.0 * SAMPLE_RATE), 0.1, dtype=np.float32)  # everything at -20 dB
     found = find_background(speech, count, voiced, waveform, FRAME_STEP_S, FRAME_STEP_SAMPLES)
     assert found.all()
-
-
-def test_under_background_weak_overlap_evidence_does_not_count() -> None:
-    count = np.array([1.0, 1.2, 1.2, 1.3])
-    bed = np.array([False, False, True, True])
-    assert weak_overlap_frames(count, 1.15, 1.25, bed).tolist() == [False, True, False, True]

@@ -95,7 +95,9 @@ def test_pyannote_decoding_reaches_the_workers_and_redoes_the_output(finished) -
     settings = DiarizationSettings(decoding="pyannote")
     assert finished_record(output, record, audio, made_with(settings)) is None
     assert settings.build_diarizer(threads=1)._neural.decoding == "pyannote"
-    assert "decoding" not in DiarizationSettings().output_options()  # earlier outputs: made with the rules
+    assert "decoding" not in DiarizationSettings(decoding="rules").output_options()  # records before the option
+    # the probability decoding replaced the rules as the default: outputs made with the rules are redone
+    assert DiarizationSettings().output_options()["decoding"] == "probability"
 
 
 def test_other_model_files_redo_the_output(finished) -> None:

@@ -31,7 +31,9 @@ from diarize_plugin.segmentation import (
 )
 
 #: DER (collar 0.25 s) allowed on the 30 s two-voice conversation; measured 2.1 % (seed 3)
-MAX_DER = 0.05
+#: the synthetic references end speech at every pause, while the decoding keeps a speaker's
+#: pauses under 0.5 s inside the turn, as people annotating real recordings do (neural.SAME_SPEAKER_GAP_S)
+MAX_DER = 0.08
 
 
 def segmentation(probabilities: np.ndarray, chunk_starts_s: tuple[float, ...] = (0.0,)) -> SegmentationResult:
@@ -243,7 +245,7 @@ def test_a_lower_overlap_threshold_finds_more_overlap(campplus, neural_diarizer:
 
     conversation = build_conversation(3, 2, 30.0, overlap_probability=0.5, folder=LIBRISPEECH)[0]
     default = neural_diarizer.run(conversation.waveform).get_overlap().duration()
-    eager = Diarizer(embedder=campplus, segmentation="neural", threads=1, overlap_threshold=1.02)
+    eager = Diarizer(embedder=campplus, segmentation="neural", threads=1, overlap_threshold=0.1)
     assert eager.run(conversation.waveform).get_overlap().duration() > default > 0
 
 
@@ -326,11 +328,9 @@ def test_count_to_timeline_times_frames_at_their_centres() -> None:
     assert timeline[0].end == pytest.approx(20 * 0.016875 + offset)
 
 
-# --- weak evidence: speech where webrtcvad agrees, overlap inside one speaker's turn ---------
+# --- frame flags and time lines --------------------------------------------------------------
 
-from conftest import speech_like  # noqa: E402
-
-from diarize_plugin.neural import in_turn_overlap, speech_frames, timeline_to_frames  # noqa: E402
+from diarize_plugin.neural import timeline_to_frames  # noqa: E402
 
 
 def test_timeline_to_frames_inverts_count_to_timeline() -> None:
@@ -338,25 +338,3 @@ def test_timeline_to_frames_inverts_count_to_timeline() -> None:
     flags[50:120] = flags[300:301] = flags[400:590] = True
     timeline = count_to_timeline(flags, FRAME_STEP_S, 600 * FRAME_STEP_S + 1.0)
     assert np.array_equal(timeline_to_frames(timeline, 600, FRAME_STEP_S), flags)
-
-
-def test_weak_speech_counts_only_where_webrtcvad_hears_a_voice() -> None:
-    waveform = np.concatenate([speech_like(2.0), np.zeros(2 * SAMPLE_RATE, dtype=np.float32)])
-    num_frames = int(4.0 / FRAME_STEP_S)
-    centres_s = (np.arange(num_frames) + 0.5) * FRAME_STEP_S
-    weak = np.full(num_frames, 0.3)
-    flags = speech_frames(waveform, weak, FRAME_STEP_S, speech_threshold=0.4, voiced_speech_threshold=0.25)
-    assert flags[(centres_s > 0.3) & (centres_s < 1.7)].all()
-    assert not flags[centres_s > 2.5].any()
-    assert not speech_frames(waveform, weak, FRAME_STEP_S, 0.4, None).any()
-    assert speech_frames(waveform, np.full(num_frames, 0.5), FRAME_STEP_S, 0.4, 0.25).all()
-
-
-def test_weak_overlap_is_kept_inside_a_turn_but_not_across_a_change_of_speaker() -> None:
-    primary = _Annotation()
-    primary[_Segment(0.0, 5.0)] = "SPEAKER_00"
-    primary[_Segment(5.0, 9.0)] = "SPEAKER_01"
-    strong = _Timeline([_Segment(2.0, 2.2), _Segment(5.0, 5.1)])
-    weak = _Timeline([_Segment(1.8, 2.5), _Segment(4.7, 5.3), _Segment(7.0, 7.4)])
-    overlap = in_turn_overlap(primary, strong, weak)
-    assert list(overlap) == [_Segment(1.8, 2.5), _Segment(5.0, 5.1), _Segment(7.0, 7.4)]

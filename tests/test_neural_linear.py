@@ -16,7 +16,6 @@ from diarize_plugin.neural import (
     SAME_SPEAKER_GAP_S,
     add_overlapping_speakers,
     frame_offset_s,
-    in_turn_overlap,
     timeline_to_frames,
 )
 from diarize_plugin.turns import speaker_label
@@ -30,14 +29,6 @@ def reference_timeline_to_frames(timeline: Timeline, num_frames: int, frame_step
     for region in timeline:
         flags[(centres_s >= region.start) & (centres_s < region.end)] = True
     return flags
-
-
-def reference_in_turn_overlap(primary: Annotation, strong: Timeline, weak: Timeline) -> Timeline:
-    kept = list(strong)
-    for region in weak:
-        if len(primary.crop(region).labels()) <= 1:
-            kept.append(region)
-    return Timeline(kept).support()
 
 
 def reference_add_overlapping_speakers(primary: Annotation, overlap: Timeline, may_add_speaker: bool = True) -> Annotation:
@@ -110,16 +101,6 @@ def test_timeline_to_frames_matches_the_region_by_region_version(seed: int) -> N
     expected = reference_timeline_to_frames(timeline, 700, step_s)
     assert np.array_equal(timeline_to_frames(timeline, 700, step_s), expected)
     assert np.array_equal(timeline_to_frames(timeline.support(), 700, step_s), expected)
-
-
-@pytest.mark.parametrize("seed", SEEDS)
-def test_in_turn_overlap_matches_cropping_per_region(seed: int) -> None:
-    rng = np.random.default_rng(seed)
-    primary = random_turns(rng, int(rng.integers(1, 4)), overlapping=seed % 3 == 1, grid_s=grid_for(seed))
-    weak = random_regions(rng, int(rng.integers(0, 20)), grid_for(seed))
-    strong = Timeline([region for region in weak if rng.random() < 0.3])
-    for regions in (weak, weak.support()):
-        assert in_turn_overlap(primary, strong, regions) == reference_in_turn_overlap(primary, strong, regions)
 
 
 @pytest.mark.parametrize("seed", SEEDS)

@@ -129,7 +129,7 @@ def test_invalid_speaker_options_fail_before_any_work(diarizer: Diarizer) -> Non
         ({"threshold": 2.5}, "threshold must be a cosine distance"),
         ({"window_s": 1.0, "hop_s": 2.0}, "hop_s <= window_s"),
         ({"segmentation": "webrtcvad", "overlap_threshold": 1.1}, "needs neural segmentation"),
-        ({"segmentation": "neural", "overlap_threshold": 2.5}, "between 1 and 2"),
+        ({"segmentation": "neural", "overlap_threshold": 2.5}, "between 0 and 1"),
         ({"counting": "kmeans"}, "unknown counting method"),
     ],
 )

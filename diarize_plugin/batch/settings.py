@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from ..counting import DEFAULT_COUNTING
+from ..decoding import DEFAULT_DECODING
 from ..errors import DiarizeError
 from ..pipeline import DEFAULT_SEGMENTATION, Diarizer, VadOptions, check_options
 
@@ -42,7 +43,7 @@ class DiarizationSettings:
     model_dir: str | None = None
     threads: int | None = None
     counting: str = DEFAULT_COUNTING
-    decoding: str = "rules"
+    decoding: str = DEFAULT_DECODING
 
     def check(self) -> None:
         """Raise :class:`DiarizeError` for values a worker would refuse; loads no model."""
@@ -71,7 +72,8 @@ class DiarizationSettings:
     def output_options(self) -> dict[str, Any]:
         """The settings an output depends on (not where models live, not thread counts; the
         counting method only when it is not ``"ahc"`` and the decoding only when it is not
-        ``"rules"``, so outputs made before those options existed count as made with them)."""
+        ``"rules"``, so outputs made before those options existed count as made with them: the
+        rules were the default decoding until the probability decoding replaced them)."""
         options = {key: value for key, value in asdict(self).items() if key not in ("model_dir", "threads")}
         for key, before_the_option in (("counting", "ahc"), ("decoding", "rules")):
             if options[key] == before_the_option:

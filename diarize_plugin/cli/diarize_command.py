@@ -7,6 +7,7 @@ import logging
 from pathlib import Path
 
 from ..counting import COUNTING_METHODS, DEFAULT_COUNTING
+from ..decoding import DECODINGS, DEFAULT_DECODING
 from ..errors import DiarizeError
 from ..input_file import check_input_file
 from ..threads import resolve_threads
@@ -42,14 +43,14 @@ def build_parser() -> argparse.ArgumentParser:
                         help="speech detector: neural (overlap-aware network, default) or webrtcvad (faster, no overlap)")
     tuning.add_argument("--threshold", type=float,
                         help="clustering cosine-distance threshold (default: calibrated for the model; lower = more speakers)")
-    tuning.add_argument("--overlap-threshold", type=float, metavar="X",
-                        help="neural segmentation: expected number of speakers at once (1-2) from which speech counts"
-                        " as overlap (default 1.25, and 1.15 inside one speaker's turn; lower finds more overlap, and more"
-                        " false overlap at speaker changes)")
-    tuning.add_argument("--decoding", choices=("rules", "pyannote"), default="rules",
-                        help="neural segmentation: how the network's output becomes speech and overlap: rules (default,"
-                        " thresholds chosen on meetings; a murmuring crowd is not speech) or pyannote (its own decoding,"
-                        " no extra thresholds: fewer false alarms under a loud crowd or a TV; see README)")
+    tuning.add_argument("--overlap-threshold", type=float, metavar="P",
+                        help="neural segmentation: probability of two speakers at once (0-1) from which speech counts"
+                        " as overlap (default 0.5; lower finds more overlap, and more false overlap)")
+    tuning.add_argument("--decoding", choices=DECODINGS, default=DEFAULT_DECODING,
+                        help="neural segmentation: how the network's output becomes speech and overlap: probability"
+                        " (default: its probabilities of speech and of overlap against calibrated thresholds; a"
+                        " murmuring crowd is not speech) or pyannote (its own decoding: the most likely class,"
+                        " averaged over chunks and rounded; see README)")
     tuning.add_argument("--counting", choices=COUNTING_METHODS, default=DEFAULT_COUNTING,
                         help="how speakers are counted: auto (default: ahc, refined by vbx when ahc finds 6 or more),"
                         " ahc (agglomerative clustering at --threshold), spectral (eigengap count, as 3D-Speaker and"

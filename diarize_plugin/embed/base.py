@@ -64,17 +64,6 @@ class SpeakerEmbedder(ABC):
         return self.default_threshold
 
     @property
-    def narrowband_clustering_threshold(self) -> float:
-        """:attr:`clustering_threshold` for telephone-band audio (see :mod:`diarize_plugin.bandwidth`);
-        defaults to the wideband value unless the model was calibrated."""
-        return self.clustering_threshold
-
-    @property
-    def narrowband_merge_threshold(self) -> float:
-        """:attr:`merge_threshold` for telephone-band audio; defaults to the wideband value."""
-        return self.merge_threshold
-
-    @property
     def segment_clustering_threshold(self) -> float:
         """Cosine distance that stops clustering local-speaker embeddings (neural segmentation).
 

@@ -73,12 +73,6 @@ class CampPlusEmbedder(SpeakerEmbedder):
     clustering_threshold = 0.65
     #: the same for local-speaker embeddings of the neural segmentation mode (AMI + synthetic)
     segment_clustering_threshold = 0.5
-    #: through the telephone band every voice loses the same upper band and embeddings draw
-    #: together (1.5 s crops: equal-error point 0.28 -> 0.44 cosine similarity); tuned on the
-    #: telephone tuning half of the development set (benchmarks/devset.py; see the model card)
-    narrowband_clustering_threshold = 0.5
-    #: 0.1 % false-acceptance point of whole utterances through the telephone band (tuning half)
-    narrowband_merge_threshold = 0.689
 
     def __init__(
         self,
