@@ -2,7 +2,8 @@
 
 Issue 13 made three changes for speed: int8 models (CAM++ static int8, segmentation LSTM
 dynamic int8), segmentation chunks every 3 s instead of 2 s, and embedding windows every 1.0 s
-instead of 0.75 s. This script scores the default, the settings before issue 13, and each
+instead of 0.75 s; it also made ``auto`` counting the default (``ahc`` and ``before-ahc``
+count by agglomerative clustering alone). This script scores the default, the settings before issue 13, and each
 change on its own or undone, with der.py's sets and scoring, and prints for each setting the
 DER of every set and the DER pooled over sets (all errors over all reference speech: a 30 s
 recording moves it by its share, not as much as a 10-recording set):
@@ -35,9 +36,10 @@ class Setting:
     segmentation_model: Path
     segmentation_step_s: float
     window_hop_s: float
+    counting: str = "auto"
 
     def diarizer(self) -> Diarizer:
-        diarizer = Diarizer(embedder=self.embedder, hop_s=self.window_hop_s)
+        diarizer = Diarizer(embedder=self.embedder, hop_s=self.window_hop_s, counting=self.counting)
         # the chunk step and model are not options of Diarizer: swap the neural mode's segmenter
         diarizer._neural.segmenter = Segmenter(model_path=self.segmentation_model, step_s=self.segmentation_step_s)
         return diarizer
@@ -50,6 +52,9 @@ SETTINGS = {
     "step-2s": Setting("campplus", BUNDLED_MODEL_PATH, 2.0, 1.0),
     "hop-0.75s": Setting("campplus", BUNDLED_MODEL_PATH, 3.0, 0.75),
     "float32": Setting("campplus-fp32", BUNDLED_FP32_MODEL_PATH, 3.0, 1.0),
+    # issue 13 also made "auto" counting the default (VB refinement from 6 speakers)
+    "ahc": Setting("campplus", BUNDLED_MODEL_PATH, 3.0, 1.0, counting="ahc"),
+    "before-ahc": Setting("campplus-fp32", BUNDLED_FP32_MODEL_PATH, 2.0, 0.75, counting="ahc"),
 }
 
 

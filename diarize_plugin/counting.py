@@ -66,17 +66,22 @@ class Counting:
     method: str = DEFAULT_COUNTING
     reassign: bool = False
     speaker_space: SpeakerSpace | None = field(default=None, compare=False, repr=False)
+    #: the embedder's calibrated cut: a lower threshold never finds fewer speakers than it
+    #: (:func:`~diarize_plugin.cluster.speaker_cut`); ``None``: each threshold's plain cut
+    calibrated_threshold: float | None = None
 
     @classmethod
-    def for_embedder(cls, method: str, reassign: bool, embedder_name: str, dimension: int) -> "Counting":
+    def for_embedder(
+        cls, method: str, reassign: bool, embedder_name: str, dimension: int, calibrated_threshold: float | None = None
+    ) -> "Counting":
         """The counting of ``method``, with the bundled PLDA when VBx counts CAM++ embeddings
         (the float32 and int8 models share it: their embeddings agree to a cosine of 0.986)."""
-        counting = cls(method, reassign)
+        counting = cls(method, reassign, calibrated_threshold=calibrated_threshold)
         if method not in ("vbx", "auto") or embedder_name not in ("campplus", "campplus-fp32") or dimension != 192:
             return counting
         from .vbx import SpeakerSpace
 
-        return cls(method, reassign, SpeakerSpace.load())
+        return cls(method, reassign, SpeakerSpace.load(), calibrated_threshold)
 
     def __post_init__(self) -> None:
         if self.method not in COUNTING_METHODS:
@@ -99,12 +104,12 @@ class Counting:
         elif self.method == "vbx" and len(embeddings) <= MAX_CLUSTERED_POINTS:
             labels = self._vbx(embeddings, threshold, bounds, self.speaker_space)
         elif self.method == "auto" and 2 <= len(embeddings) <= MAX_CLUSTERED_POINTS:
-            cut = tree_cut(embeddings, threshold)  # one tree for both the count and VB's start
+            cut = tree_cut(embeddings, threshold, self.calibrated_threshold)  # one tree for the count and VB's start
             labels = cluster_embeddings(embeddings, threshold, bounds, cut=cut)
             if self._many_speakers(labels, bounds):
                 labels = self._vbx(embeddings, threshold, bounds, self.speaker_space, cut)
         else:
-            labels = cluster_embeddings(embeddings, threshold, bounds)
+            labels = cluster_embeddings(embeddings, threshold, bounds, search_until=self.calibrated_threshold)
         if self.reassign and len(labels):
             labels = reassign_to_centroids(embeddings, labels, bounds.minimum)
         return labels

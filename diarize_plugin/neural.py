@@ -186,7 +186,7 @@ class NeuralDiarization:
         reliable = np.array([item.reliable for item in local_speakers])
         if not reliable.any():
             reliable[:] = True
-        labels = cluster_embeddings(embeddings[reliable], threshold, bounds)
+        labels = cluster_embeddings(embeddings[reliable], threshold, bounds, search_until=self.counting.calibrated_threshold)
         centroids = cluster_centroids(embeddings[reliable], labels)
         assignment = assign_local_speakers(segmentation, local_speakers, embeddings, centroids)
         activity = reconstruct(segmentation, assignment, len(centroids))

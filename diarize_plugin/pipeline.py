@@ -181,12 +181,11 @@ class Diarizer:
             vad=vad, threads=threads, decoding=decoding, counting=counting,
         )
         self.embedder = embedder if isinstance(embedder, SpeakerEmbedder) else load_embedder(embedder, model_dir, threads)
-        self.counting = Counting.for_embedder(counting, reassign, self.embedder.name, self.embedder.dimension)
+        local = segmentation == "neural" and neural_identity == "local"
+        calibrated = self.embedder.segment_clustering_threshold if local else self.embedder.clustering_threshold
+        self.counting = Counting.for_embedder(counting, reassign, self.embedder.name, self.embedder.dimension, calibrated)
         self.segmentation = segmentation
-        if threshold is None:
-            local = segmentation == "neural" and neural_identity == "local"
-            threshold = self.embedder.segment_clustering_threshold if local else self.embedder.clustering_threshold
-        self.threshold = float(threshold)
+        self.threshold = float(calibrated if threshold is None else threshold)
         self.vad = vad
         self.window_s = window_s
         self.hop_s = DEFAULT_HOP_S[segmentation] if hop_s is None else hop_s

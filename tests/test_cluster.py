@@ -216,3 +216,52 @@ def test_importing_the_package_does_not_import_scikit_learn():
     probe = "import sys, diarize_plugin, diarize_plugin.cli; print('sklearn' in sys.modules)"
     output = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True).stdout
     assert output.strip() == "False"
+
+
+# --- lower thresholds find at least as many speakers (issue 19) -------------------------------
+
+
+def _noisy_voices(seed: int, voices: int = 4, per_voice: int = 15, spread: float = 0.9) -> np.ndarray:
+    """Window embeddings of ``voices`` speakers, each so spread that a low cut breaks every one
+    of them into splinters smaller than the fold's floor."""
+    rng = np.random.default_rng(seed)
+    centres = rng.standard_normal((voices, 32))
+    rows = [centre + spread * rng.standard_normal((per_voice, 32)) for centre in centres]
+    return np.concatenate(rows).astype(np.float32)
+
+
+CALIBRATED = 0.65
+
+
+def _count(embeddings: np.ndarray, threshold: float, search_until: float | None = CALIBRATED) -> int:
+    return int(cluster_embeddings(embeddings, threshold, search_until=search_until).max()) + 1
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_a_lower_threshold_never_finds_fewer_speakers(seed: int) -> None:
+    embeddings = _noisy_voices(seed)
+    counts = [_count(embeddings, float(t)) for t in np.linspace(0.05, CALIBRATED, 14)]
+    assert all(lower >= higher for lower, higher in zip(counts, counts[1:])), counts
+
+
+def test_a_very_low_threshold_keeps_the_voices_the_calibrated_one_finds() -> None:
+    embeddings = _noisy_voices(3)
+    assert _count(embeddings, CALIBRATED) == 4
+    assert _count(embeddings, 0.05) >= 4
+    assert _count(embeddings, 0.05, search_until=None) < 4  # the plain cut: splinters, all folded
+
+
+def test_the_calibrated_threshold_keeps_its_plain_cut() -> None:
+    embeddings = _noisy_voices(5)
+    assert np.array_equal(
+        cluster_embeddings(embeddings, CALIBRATED, search_until=CALIBRATED),
+        cluster_embeddings(embeddings, CALIBRATED),
+    )
+
+
+def test_the_speaker_cut_is_the_plain_cut_when_no_higher_cut_keeps_more() -> None:
+    embeddings, _ = voices([12, 12, 12])
+    unit = embeddings / np.linalg.norm(embeddings, axis=1, keepdims=True)
+    plain = cluster._fit(unit, distance_threshold=0.5)
+    speaker = cluster.speaker_cut(unit, 0.5, min_cluster_size=3, search_until=1.0)
+    assert len(set(zip(plain.tolist(), speaker.tolist()))) == len(set(plain.tolist())) == 3

@@ -338,3 +338,16 @@ def test_timeline_to_frames_inverts_count_to_timeline() -> None:
     flags[50:120] = flags[300:301] = flags[400:590] = True
     timeline = count_to_timeline(flags, FRAME_STEP_S, 600 * FRAME_STEP_S + 1.0)
     assert np.array_equal(timeline_to_frames(timeline, 600, FRAME_STEP_S), flags)
+
+
+def test_a_very_low_threshold_does_not_fold_a_conversation_into_fewer_speakers(campplus) -> None:
+    librispeech_files()
+    from benchmarks.conversations import build_conversation
+
+    conversation = build_conversation(11, 4, 90.0, folder=LIBRISPEECH)[0]
+    found = {
+        threshold: len(Diarizer(embedder=campplus, threshold=threshold, counting="ahc", threads=1).run(conversation.waveform).labels())
+        for threshold in (0.05, 0.65)
+    }
+    assert found[0.65] == 4
+    assert found[0.05] >= found[0.65], found  # the plain cut at 0.05 folded every splinter: 2 speakers
