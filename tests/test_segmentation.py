@@ -137,7 +137,7 @@ def test_missing_model_file_is_a_diarize_error(tmp_path: Path) -> None:
         Segmenter(model_path=tmp_path / "absent.onnx")
 
 
-@pytest.mark.skipif(not AMI_DIR.is_dir(), reason="shared AMI excerpts absent (/work/shared/data/ami)")
+@pytest.mark.skipif(not AMI_DIR.is_dir(), reason=f"shared AMI excerpts absent (looked in {AMI_DIR})")
 def test_speech_regions_of_ami_excerpts_match_the_reference(segmenter: Segmenter) -> None:
     soundfile = pytest.importorskip("soundfile")
     from pyannote.metrics.detection import DetectionErrorRate
