@@ -23,6 +23,7 @@ from pyannote.core import Segment
 
 from .audio import SAMPLE_RATE, decoded_blocks
 from .errors import DiarizeError
+from .input_file import check_input_file, regular_file
 
 #: bytes per stored sample (16-bit PCM)
 _SAMPLE_BYTES = 2
@@ -128,10 +129,15 @@ def decode_audio(path: str | os.PathLike[str], temp_dir: str | os.PathLike[str] 
     :class:`DiarizeError` as :func:`~diarize_plugin.audio.load_audio` does, and when the disk
     cannot hold the decoded recording.
     """
+    with regular_file(check_input_file(path)) as source:  # a pipe is read to the end first
+        return _decode_to_file(source, temp_dir)
+
+
+def _decode_to_file(path: Path, temp_dir: str | os.PathLike[str] | None) -> DecodedAudio:
     folder = Path(tempfile.mkdtemp(prefix="diarize-", dir=temp_dir))
     target = folder / "audio.s16"
     try:
-        _check_free_space(Path(path), folder)
+        _check_free_space(path, folder)
         written = 0
         with open(target, "wb") as output:
             for block in decoded_blocks(path):

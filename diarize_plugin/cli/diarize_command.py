@@ -10,7 +10,7 @@ from ..counting import COUNTING_METHODS, DEFAULT_COUNTING
 from ..errors import DiarizeError
 from ..input_file import check_input_file
 from ..threads import resolve_threads
-from .common import STDOUT, EXIT_OK, ArgumentParser, add_verbosity, check_outputs, positive_int, warn_all, write_outputs
+from .common import STDOUT, EXIT_OK, ArgumentParser, add_verbosity, audio_inputs, check_outputs, positive_int, warn_all, write_outputs, writes_to_stream
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -23,8 +23,8 @@ def build_parser() -> argparse.ArgumentParser:
         "'diarize speakers list'. Run each with --help.",
     )
     parser.add_argument("input", nargs="+", metavar="INPUT",
-                        help="audio or video file (WAV, FLAC, MP3, OGG, M4A, MP4, MKV, WEBM, ...); "
-                        "with --out-dir, several files and folders")
+                        help="audio or video file (WAV, FLAC, MP3, OGG, M4A, MP4, MKV, WEBM, ...), or '-' for"
+                        " standard input (cat a.wav | diarize -); with --out-dir, several files and folders")
     parser.add_argument("-o", "--out", default="-", help="output file; '-' (default) writes to stdout")
     parser.add_argument("--format", choices=("rttm", "srt", "vtt", "json", "txt", "textgrid", "eaf", "audacity", "html"),
                         help="output format (default: from the extension of --out: .rttm .srt .vtt .json .txt"
@@ -85,7 +85,7 @@ def run(arguments: argparse.Namespace) -> int:
         if arguments.voices is not None:
             raise DiarizeError("--voices names the speakers of one recording; run diarize FILE --voices for each")
         return batch_mode.run(arguments)
-    arguments.input = arguments.input[0]  # one recording: the behaviour of a single-input command
+    arguments.input = audio_inputs(arguments.input[:1])[0]  # one recording; '-': standard input
     # every option, input and output is checked before the audio is decoded and the models load
     check_input_file(arguments.input)
     resolve_threads(arguments.threads)
@@ -182,7 +182,7 @@ def _output_format(arguments: argparse.Namespace):
     from ..transcript import TRANSCRIPT_FORMATS, read_transcript, transcript_format_for
 
     output_format = document_format or arguments.format or (
-        transcript_format_for(arguments.out) if arguments.out != STDOUT else transcript_format_for(arguments.transcript)
+        transcript_format_for(arguments.transcript) if writes_to_stream(arguments.out) else transcript_format_for(arguments.out)
     )
     if output_format not in TRANSCRIPT_FORMATS + DOCUMENT_FORMATS:
         raise DiarizeError(

@@ -6,7 +6,7 @@ import argparse
 
 from ..errors import DiarizeError
 from ..input_file import check_input_file
-from .common import EXIT_OK, STDOUT, ArgumentParser, add_verbosity, check_outputs, warn_all, write_outputs
+from .common import EXIT_OK, ArgumentParser, add_verbosity, check_outputs, warn_all, write_outputs, writes_to_stream
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -35,7 +35,7 @@ def run(arguments: argparse.Namespace) -> int:
     check_input_file(arguments.rttm, what="RTTM file")
     check_input_file(arguments.transcript, what="transcript")
     fmt = arguments.format or (
-        transcript_format_for(arguments.out) if arguments.out != STDOUT else transcript_format_for(arguments.transcript)
+        transcript_format_for(arguments.transcript) if writes_to_stream(arguments.out) else transcript_format_for(arguments.out)
     )
     if fmt not in TRANSCRIPT_FORMATS:
         raise DiarizeError(f"cannot write a transcript as {fmt!r}; use --format {', '.join(TRANSCRIPT_FORMATS)}")

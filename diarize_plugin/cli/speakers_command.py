@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
-from .common import EXIT_OK, add_verbosity, add_voice_db, check_writable
+from .common import EXIT_OK, STDOUT, add_verbosity, add_voice_db, check_writable
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run(arguments: argparse.Namespace) -> int:
     from ..voices import VoiceStore, export_voices, import_voices
+    from ..voices.transfer import export_text
 
     action = arguments.action
     if action == "export":
@@ -53,6 +55,11 @@ def run(arguments: argparse.Namespace) -> int:
             removed = store.remove(arguments.name)
             print(f"removed {arguments.name}: {removed} voiceprint{'s' * (removed != 1)} deleted, "
                   f"database {store.path} vacuumed")
+        elif action == "export" and arguments.path == STDOUT:
+            text, count = export_text(store)
+            sys.stdout.write(text)
+            sys.stdout.flush()
+            print(f"exported {count} people to standard output (embeddings, no audio; keep it private)", file=sys.stderr)
         elif action == "export":
             count = export_voices(store, arguments.path)
             print(f"exported {count} people to {arguments.path} (embeddings, no audio; keep it private)")

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Sequence
 import numpy as np
 from pyannote.core import Segment
 
+from ..errors import DiarizeError
+from ..input_file import is_regular_file
 from .recording import MIN_ENROLL_SPEECH_S, recording_voice
 from .store import Person, Voiceprint, VoiceStore, check_name, now_utc
 
@@ -34,6 +36,12 @@ def enroll(
     speaker, raises :class:`DiarizeError` and nothing is stored.
     """
     name = check_name(name)
+    for recording in recordings:
+        if not isinstance(recording, np.ndarray) and not is_regular_file(recording):
+            raise DiarizeError(
+                f"enroll reads {os.fspath(recording)} only as a file: its name and sha256 are stored with the "
+                "voiceprint; save the recording to a file first"
+            )
     embedder = diarizer.embedder
     voiceprints = []
     for recording in recordings:
