@@ -70,7 +70,7 @@ def regular_file(path: str | os.PathLike[str], *, what: str = "input") -> Iterat
     if is_regular_file(source):
         yield source
         return
-    folder = Path(tempfile.mkdtemp(prefix="diarize-input-"))
+    folder = Path(tempfile.mkdtemp(prefix=f"diarize-input-{os.getpid()}-"))
     try:
         copy = folder / (source.name or "stdin")
         with open(source, "rb") as stream, open(copy, "wb") as target:
