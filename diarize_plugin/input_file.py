@@ -18,6 +18,12 @@ from pathlib import Path
 from .errors import DiarizeError
 
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+#: extensions (lower case) of audio and video files: what a batch takes from a folder (files
+#: named one by one are taken whatever their extension)
+AUDIO_EXTENSIONS = frozenset(
+    ".wav .flac .ogg .oga .opus .mp3 .m4a .aac .wma .aif .aiff .au .caf "
+    ".mp4 .m4v .mkv .webm .mov .avi".split()
+)
 #: the input path that means standard input, where a command reads audio from it
 STDIN = "-"
 #: bytes copied at a time from a pipe

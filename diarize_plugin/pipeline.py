@@ -97,6 +97,16 @@ def check_options(
         raise DiarizeError("window_s and hop_s must be positive, with hop_s <= window_s")
 
 
+def check_audio_argument(audio: object) -> None:
+    """Raise :class:`DiarizeError` unless ``audio`` is something :meth:`Diarizer.run` reads: a
+    file path, a waveform array or an :class:`AudioSource`."""
+    if not isinstance(audio, (str, os.PathLike, np.ndarray, AudioSource)):
+        raise DiarizeError(
+            f"audio must be a file path, a 16 kHz waveform (numpy array) or an AudioSource, not {type(audio).__name__}"
+            " (for a list of samples: numpy.asarray(samples, dtype='float32'))"
+        )
+
+
 class Diarizer:
     """Who spoke when, for one recording at a time.
 
@@ -227,6 +237,7 @@ class Diarizer:
         file's stem. Silence-only input gives an empty annotation.
         """
         bounds = SpeakerBounds.from_options(num_speakers, min_speakers, max_speakers)
+        check_audio_argument(audio)
         if isinstance(audio, AudioSource):
             return self._run(audio, bounds, uri or "waveform")
         if isinstance(audio, np.ndarray):
@@ -259,6 +270,7 @@ class Diarizer:
         from .voices.naming import name_speakers
 
         chosen = self.embedder.identification_threshold if threshold is None else check_threshold(threshold)
+        check_audio_argument(audio)
         if isinstance(audio, (AudioSource, np.ndarray)):
             source = audio if isinstance(audio, AudioSource) else InMemoryAudio(prepare_waveform(audio, SAMPLE_RATE))
             annotation = self.run(source, num_speakers, min_speakers, max_speakers, uri=uri or "waveform")

@@ -20,6 +20,9 @@ from ..errors import DiarizeError
 EXIT_OK, EXIT_UNMATCH, EXIT_ERROR, EXIT_INTERNAL = 0, 1, 2, 3
 #: the output path that means standard output
 STDOUT = "-"
+#: what ``--embedder`` takes, in every command that has it
+EMBEDDER_HELP = ("speaker-embedding model: campplus (bundled CAM++ int8, default), campplus-fp32 (its float32"
+                 " original, bundled), autospeech (after 'diarize models download autospeech'), or PATH.onnx")
 #: the input path that means standard input (audio only), and where it is read from
 STDIN, STDIN_DEVICE = "-", "/dev/stdin"
 
@@ -159,7 +162,7 @@ def add_voice_db(parser: argparse.ArgumentParser) -> None:
 
 def add_voice_options(parser: argparse.ArgumentParser) -> None:
     """The embedder and the voice database of the commands that embed voices (enroll, identify)."""
-    parser.add_argument("--embedder", default="campplus", help="campplus (bundled, default), autospeech, or PATH.onnx")
+    parser.add_argument("--embedder", default="campplus", help=EMBEDDER_HELP)
     parser.add_argument("--model-dir", help="folder of downloaded models")
     parser.add_argument("--threads", type=positive_int,
                         help="ONNX Runtime threads (default: $DIARIZE_THREADS, else the number of cores)")

@@ -4,17 +4,34 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sys
 from pathlib import Path
 
 from ..counting import COUNTING_METHODS, DEFAULT_COUNTING
 from ..errors import DiarizeError
 from ..input_file import check_input_file
 from ..threads import resolve_threads
-from .common import STDOUT, EXIT_OK, ArgumentParser, add_verbosity, audio_inputs, check_outputs, positive_int, warn_all, write_outputs, writes_to_stream
+from .common import EMBEDDER_HELP, STDOUT, EXIT_OK, ArgumentParser, add_verbosity, audio_inputs, check_outputs, positive_int, warn_all, write_outputs, writes_to_stream
+
+
+class _DiarizeParser(ArgumentParser):
+    """The ``diarize`` command's parser: ``--voices`` takes an optional database, so a recording
+    written right after it (``diarize --voices meeting.wav --out x.srt``) would be read as the
+    database and the input reported missing; a recording there is the input instead, with the
+    default database."""
+
+    def parse_known_args(self, args=None, namespace=None):
+        from ..input_file import AUDIO_EXTENSIONS
+
+        args = list(sys.argv[1:] if args is None else args)
+        for index, word in enumerate(args[:-1]):
+            if word == "--voices" and Path(args[index + 1]).suffix.lower() in AUDIO_EXTENSIONS:
+                args[index] = "--voices="
+        return super().parse_known_args(args, namespace)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = ArgumentParser(
+    parser = _DiarizeParser(
         prog="diarize",
         description="Who spoke when: speaker diarization of a recording, optionally merged into its transcript.",
         epilog="Other commands: 'diarize merge RTTM TRANSCRIPT --out OUT', 'diarize report RTTM AUDIO --out R.html',"
@@ -36,8 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     count.add_argument("--min-speakers", type=int, metavar="A", help="at least A speakers")
     count.add_argument("--max-speakers", type=int, metavar="B", help="at most B speakers")
     tuning = parser.add_argument_group("models and tuning")
-    tuning.add_argument("--embedder", default="campplus",
-                        help="speaker-embedding model: campplus (bundled, default), autospeech, or PATH.onnx")
+    tuning.add_argument("--embedder", default="campplus", help=EMBEDDER_HELP)
     tuning.add_argument("--segmentation", choices=("webrtcvad", "neural"), default=None,
                         help="speech detector: neural (overlap-aware network, default) or webrtcvad (faster, no overlap)")
     tuning.add_argument("--threshold", type=float,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 
-from .common import EXIT_OK, add_verbosity, add_voice_options, parse_time_range
+from .common import ArgumentParser, EXIT_OK, add_verbosity, add_voice_options, parse_time_range
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = ArgumentParser(
         prog="diarize enroll",
         description="Enroll a person: one voiceprint per recording (of them alone, at least 3 s of speech). "
         "Enrolling more recordings of a known person improves their print. No audio is stored.",

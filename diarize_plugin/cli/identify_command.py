@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 
-from .common import EXIT_OK, EXIT_UNMATCH, add_verbosity, add_voice_options, audio_inputs, parse_time_range
+from .common import ArgumentParser, EXIT_OK, EXIT_UNMATCH, add_verbosity, add_voice_options, audio_inputs, parse_time_range
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = ArgumentParser(
         prog="diarize identify",
         description="Who speaks in a recording of one person, among the enrolled people? Prints the best "
         "matches with their cosine similarity, or 'unknown' below the threshold. "
