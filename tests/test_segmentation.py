@@ -99,7 +99,7 @@ def test_chunks_slide_by_step_and_one_padded_chunk_reaches_the_end() -> None:
 
 
 def test_exported_model_gives_589_frames_of_7_log_probs_per_10_s_deterministically() -> None:
-    session = open_session(BUNDLED_MODEL_PATH, threads=2)
+    session = open_session(BUNDLED_MODEL_PATH)
     waveform = np.random.default_rng(0).standard_normal((2, 1, CHUNK_SAMPLES)).astype(np.float32) * 0.1
     first = session.run(["log_probs"], {"waveform": waveform})[0]
     second = session.run(["log_probs"], {"waveform": waveform})[0]
