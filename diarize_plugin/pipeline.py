@@ -26,7 +26,7 @@ from .progress import ProgressFactory, no_progress
 from .threads import resolve_threads
 from .vad import detect_speech
 from .window_diarization import label_speech
-from .windows import WINDOW_HOP_S
+from .windows import WINDOW_HOP_S, most_windows
 
 if TYPE_CHECKING:
     from .voices.identification import Gallery
@@ -95,6 +95,23 @@ def check_options(
     hop_s = DEFAULT_HOP_S[segmentation] if hop_s is None else hop_s
     if window_s <= 0 or hop_s <= 0 or hop_s > window_s:
         raise DiarizeError("window_s and hop_s must be positive, with hop_s <= window_s")
+
+
+def check_speaker_room(
+    bounds: SpeakerBounds, duration_s: float, segmentation: str = DEFAULT_SEGMENTATION,
+    window_s: float = 1.5, hop_s: float | None = None,
+) -> None:
+    """Raise :class:`DiarizeError` when ``bounds`` ask for more speakers than a recording of
+    ``duration_s`` seconds can ever hold: each needs an embedding window of its own
+    (:func:`~diarize_plugin.windows.most_windows`). Loads nothing: callers check before the
+    models load."""
+    hop_s = DEFAULT_HOP_S[segmentation] if hop_s is None else hop_s
+    room = most_windows(duration_s, window_s, hop_s)
+    if bounds.minimum > room:
+        raise DiarizeError(
+            f"{bounds.minimum} speakers asked (--num-speakers / --min-speakers), but a {duration_s:.1f} s recording "
+            f"holds at most {room} windows of speech, one speaker each: ask for at most {room}"
+        )
 
 
 def check_audio_argument(audio: object) -> None:
@@ -247,6 +264,7 @@ class Diarizer:
             return self._run(decoded, bounds, uri or Path(audio).stem)
 
     def _run(self, audio: AudioSource, bounds: SpeakerBounds, uri: str) -> Annotation:
+        check_speaker_room(bounds, audio.duration_s, self.segmentation, self.window_s, self.hop_s)
         threshold, merge_similarity = self._thresholds(audio)
         if self._neural is not None:
             return self._neural(audio, bounds, threshold, uri=uri, progress=self.progress, merge_similarity=merge_similarity)

@@ -114,16 +114,17 @@ def run(arguments: argparse.Namespace) -> int:
     from ..audio_source import decode_audio
     from ..cluster import SpeakerBounds
     from ..formats import DOCUMENT_FORMATS, exclusive, render_annotation
-    from ..pipeline import DEFAULT_SEGMENTATION, Diarizer, VadOptions
+    from ..pipeline import DEFAULT_SEGMENTATION, Diarizer, VadOptions, check_speaker_room
     from ..progress import no_progress, stderr_progress
 
     segmentation = arguments.segmentation or DEFAULT_SEGMENTATION
     if arguments.vad_aggressiveness is not None and segmentation != "webrtcvad":
         raise DiarizeError(f"--vad-aggressiveness tunes webrtcvad; it needs --segmentation webrtcvad, not {segmentation}")
-    SpeakerBounds.from_options(arguments.num_speakers, arguments.min_speakers, arguments.max_speakers)
+    bounds = SpeakerBounds.from_options(arguments.num_speakers, arguments.min_speakers, arguments.max_speakers)
     if arguments.voices_threshold is not None and arguments.voices is None:
         raise DiarizeError("--voices-threshold needs --voices (name the speakers after enrolled people)")
     audio = decode_audio(arguments.input)  # once, to a temporary file deleted at exit
+    check_speaker_room(bounds, audio.duration_s, segmentation)  # before the models load
     diarizer = Diarizer(
         embedder=arguments.embedder,
         segmentation=segmentation,
