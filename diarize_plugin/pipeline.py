@@ -7,6 +7,7 @@ audio -> speech regions (webrtcvad) -> sliding windows -> speaker embeddings (ON
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,6 +24,7 @@ from .embed.base import SpeakerEmbedder
 from .embed.registry import DEFAULT_EMBEDDER, load_embedder
 from .errors import DiarizeError
 from .progress import ProgressFactory, no_progress
+from .run_record import RunRecord, note, recording, stage
 from .threads import resolve_threads
 from .vad import detect_speech
 from .window_diarization import label_speech
@@ -219,6 +221,8 @@ class Diarizer:
         self.threads = threads
         self.progress = progress or no_progress
         self.merge_similarity = self.embedder.merge_threshold if merge_speakers else None
+        #: what the latest :meth:`run` decided and how long its stages took (``diarize -v``)
+        self.last_run: RunRecord | None = None
         self._neural = None
         if segmentation == "neural":
             from .neural import OVERLAP_THRESHOLD, NeuralDiarization
@@ -265,10 +269,25 @@ class Diarizer:
 
     def _run(self, audio: AudioSource, bounds: SpeakerBounds, uri: str) -> Annotation:
         check_speaker_room(bounds, audio.duration_s, self.segmentation, self.window_s, self.hop_s)
-        threshold, merge_similarity = self._thresholds(audio)
-        if self._neural is not None:
-            return self._neural(audio, bounds, threshold, uri=uri, progress=self.progress, merge_similarity=merge_similarity)
-        return self._run_webrtcvad(audio, bounds, uri, threshold, merge_similarity)
+        neural = self._neural
+        record = RunRecord(
+            segmentation=self.segmentation, embedder=self.embedder.name, counting=self.counting.method,
+            decoding=neural.decoding if neural is not None else None,
+            overlap_threshold=neural.overlap_threshold if neural is not None else None,
+            in_turn_overlap_threshold=neural.in_turn_overlap_threshold if neural is not None else None,
+        )
+        self.last_run = record
+        started = time.perf_counter()
+        with recording(record):
+            with stage("telephone-band check"):
+                threshold, merge_similarity = self._thresholds(audio)
+            if neural is not None:
+                annotation = neural(audio, bounds, threshold, uri=uri, progress=self.progress, merge_similarity=merge_similarity)
+            else:
+                annotation = self._run_webrtcvad(audio, bounds, uri, threshold, merge_similarity)
+        record.add_time("other", max(time.perf_counter() - started - sum(record.stage_s.values()), 0.0))
+        record.speakers, record.turns = len(annotation.labels()), len(annotation)
+        return annotation
 
     def run_with_voices(
         self,
@@ -301,24 +320,34 @@ class Diarizer:
         """Clustering distance and merge similarity for this recording: the embedder's
         narrowband values for telephone-band audio, unless the caller fixed the threshold."""
         if self._threshold_given or self.segmentation == "neural" and self._neural.identity == "local":
+            note(threshold=self.threshold, threshold_source="given" if self._threshold_given else "calibrated",
+                 merge_similarity=self.merge_similarity)
             return self.threshold, self.merge_similarity
         if not is_narrowband(audio):
+            note(threshold=self.threshold, threshold_source="calibrated", merge_similarity=self.merge_similarity,
+                 narrowband=False)
             return self.threshold, self.merge_similarity
         merge = None if self.merge_similarity is None else self.embedder.narrowband_merge_threshold
+        note(threshold=self.embedder.narrowband_clustering_threshold, threshold_source="narrowband",
+             merge_similarity=merge, narrowband=True)
         return self.embedder.narrowband_clustering_threshold, merge
 
     def _run_webrtcvad(
         self, waveform: AudioSource, bounds: SpeakerBounds, uri: str, threshold: float, merge_similarity: float | None
     ) -> Annotation:
-        speech = detect_speech(
+        with stage("speech detection"):
+            speech = self._webrtcvad_speech(waveform)
+        return label_speech(
+            waveform, speech, self.embedder, threshold, bounds,
+            self.window_s, self.hop_s, self.min_turn_s, uri=uri, progress=self.progress,
+            merge_similarity=merge_similarity, counting=self.counting,
+        )
+
+    def _webrtcvad_speech(self, waveform: AudioSource):
+        return detect_speech(
             waveform,
             aggressiveness=self.vad.aggressiveness,
             speech_pad_s=self.vad.speech_pad_s,
             min_speech_s=self.vad.min_speech_s,
             min_silence_s=self.vad.min_silence_s,
-        )
-        return label_speech(
-            waveform, speech, self.embedder, threshold, bounds,
-            self.window_s, self.hop_s, self.min_turn_s, uri=uri, progress=self.progress,
-            merge_similarity=merge_similarity, counting=self.counting,
         )

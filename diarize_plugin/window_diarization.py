@@ -17,6 +17,7 @@ from .counting import Counting
 from .embed.base import SpeakerEmbedder
 from .errors import DiarizeError
 from .progress import ProgressFactory, no_progress
+from .run_record import stage
 from .speaker_merge import merge_same_speakers
 from .turns import windows_to_annotation
 from .windows import sliding_windows
@@ -76,11 +77,15 @@ def label_speech(
             f"speech found hold only {len(windows)} windows of {window_s:g} s, one speaker each: "
             f"ask for at most {len(windows)}"
         )
-    embeddings = embed_segments(embedder, waveform, windows, progress)
-    labels = counting.label(embeddings, threshold, bounds)
-    annotation = windows_to_annotation(windows, labels, speech, min_turn_s, uri=uri)
+    with stage("embedding"):
+        embeddings = embed_segments(embedder, waveform, windows, progress)
+    with stage("counting"):
+        labels = counting.label(embeddings, threshold, bounds)
+    with stage("turns"):
+        annotation = windows_to_annotation(windows, labels, speech, min_turn_s, uri=uri)
     if merge_similarity is not None:
-        annotation = merge_same_speakers(annotation, waveform, embedder, merge_similarity, bounds.minimum)
+        with stage("speaker merge"):
+            annotation = merge_same_speakers(annotation, waveform, embedder, merge_similarity, bounds.minimum)
     found = len(annotation.labels())
     if found < bounds.minimum:
         warnings.warn(

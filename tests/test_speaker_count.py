@@ -74,3 +74,38 @@ def test_a_count_the_windows_can_hold_is_honoured_exactly(capsys, twelve_seconds
     code, _, err = run_cli(capsys, twelve_seconds, "--num-speakers", "5", "--out", out, "-q")
     assert code == 0, err
     assert len({line.split()[7] for line in out.read_text().splitlines()}) == 5
+
+
+# --- issue 19, item 17: -v says what was decided and how long each stage took ---------------
+
+
+def test_verbose_reports_thresholds_counting_band_and_stage_times(capsys, twelve_seconds: Path, tmp_path: Path) -> None:
+    code, _, err = run_cli(capsys, twelve_seconds, "--out", tmp_path / "talk.rttm", "-v")
+    assert code == 0, err
+    assert "clustering cut 0.650" in err  # CAM++'s calibrated wideband distance
+    assert "speaker merge from similarity 0.486" in err
+    assert "counting auto" in err
+    assert "telephone band: no" in err
+    assert "overlap from 1.25" in err
+    times = next(line for line in err.splitlines() if "times:" in line)
+    for stage_name in ("decoding", "models", "segmentation", "embedding", "counting", "total"):
+        assert f"{stage_name} " in times, times
+
+
+def test_verbose_report_names_the_narrowband_switch_and_a_given_threshold(capsys, twelve_seconds: Path, tmp_path: Path) -> None:
+    import soxr
+
+    narrow = tmp_path / "call.wav"
+    samples, rate = soundfile.read(twelve_seconds, dtype="float32")
+    soundfile.write(narrow, soxr.resample(soxr.resample(samples, rate, 8000), 8000, rate), rate)
+    code, _, err = run_cli(capsys, narrow, "--out", tmp_path / "call.rttm", "-v", "--segmentation", "webrtcvad")
+    assert code == 0, err
+    assert "telephone band: yes" in err and "clustering cut 0.500" in err
+    code, _, err = run_cli(capsys, narrow, "--out", tmp_path / "call.rttm", "-v", "--threshold", "0.7")
+    assert code == 0, err
+    assert "clustering cut 0.700 (given)" in err
+
+
+def test_without_verbose_the_report_stays_quiet(capsys, twelve_seconds: Path, tmp_path: Path) -> None:
+    code, _, err = run_cli(capsys, twelve_seconds, "--out", tmp_path / "talk.rttm")
+    assert code == 0 and err == ""

@@ -56,7 +56,8 @@ def add_verbosity(parser: argparse.ArgumentParser) -> None:
 
 def configure_logging(verbose: int, quiet: bool) -> None:
     level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
-    logging.basicConfig(level=level, format="diarize: %(message)s", stream=sys.stderr)
+    # force: each call (one per command; several in a test process) writes to the sys.stderr of now
+    logging.basicConfig(level=level, format="diarize: %(message)s", stream=sys.stderr, force=True)
 
 
 def audio_inputs(paths: Sequence[str]) -> list[str]:

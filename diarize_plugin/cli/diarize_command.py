@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import time
 from pathlib import Path
 
 from ..counting import COUNTING_METHODS, DEFAULT_COUNTING
@@ -123,7 +124,9 @@ def run(arguments: argparse.Namespace) -> int:
     bounds = SpeakerBounds.from_options(arguments.num_speakers, arguments.min_speakers, arguments.max_speakers)
     if arguments.voices_threshold is not None and arguments.voices is None:
         raise DiarizeError("--voices-threshold needs --voices (name the speakers after enrolled people)")
+    started = time.perf_counter()
     audio = decode_audio(arguments.input)  # once, to a temporary file deleted at exit
+    decoded = time.perf_counter()
     check_speaker_room(bounds, audio.duration_s, segmentation)  # before the models load
     diarizer = Diarizer(
         embedder=arguments.embedder,
@@ -137,6 +140,7 @@ def run(arguments: argparse.Namespace) -> int:
         threads=arguments.threads,
         progress=no_progress if arguments.quiet else stderr_progress,
     )
+    loaded = time.perf_counter()
     count = dict(num_speakers=arguments.num_speakers, min_speakers=arguments.min_speakers,
                  max_speakers=arguments.max_speakers)
     similarity = None
@@ -149,7 +153,11 @@ def run(arguments: argparse.Namespace) -> int:
         naming = diarizer.run_with_voices(audio, gallery, arguments.voices_threshold,
                                           uri=Path(arguments.input).stem, **count)
         annotation, similarity = naming.annotation, naming.similarities()
-    logging.getLogger("diarize").info("%d speakers, %d turns", len(annotation.labels()), len(annotation))
+    record = diarizer.last_run
+    record.stage_s = {"decoding": decoded - started, "models": loaded - decoded, **record.stage_s,
+                      "total": time.perf_counter() - started}
+    for line in record.lines():
+        logging.getLogger("diarize").info("%s", line)
     if arguments.exclusive:
         annotation = exclusive(annotation)
     rendered = []  # every output is rendered before the first one is written
