@@ -128,6 +128,11 @@ def run(arguments: argparse.Namespace) -> int:
     audio = decode_audio(arguments.input)  # once, to a temporary file deleted at exit
     decoded = time.perf_counter()
     check_speaker_room(bounds, audio.duration_s, segmentation)  # before the models load
+    if transcript is not None:
+        from ..recording_match import require_same_recording
+
+        require_same_recording(((s.start_s, s.end_s) for s in transcript.segments), audio.duration_s,
+                               what=f"transcript {arguments.transcript}", recording=arguments.input)
     diarizer = Diarizer(
         embedder=arguments.embedder,
         segmentation=segmentation,

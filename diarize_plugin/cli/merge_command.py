@@ -28,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run(arguments: argparse.Namespace) -> int:
     from ..formats import read_rttm_file
+    from ..recording_match import require_same_recording
     from ..transcript import (
         TRANSCRIPT_FORMATS, merge, read_transcript, require_shared_time, transcript_format_for, write_transcript,
     )
@@ -43,6 +44,10 @@ def run(arguments: argparse.Namespace) -> int:
     annotation = read_rttm_file(arguments.rttm, arguments.file_id)
     transcript = read_transcript(arguments.transcript)
     require_shared_time(annotation, transcript, rttm=arguments.rttm, transcript_name=arguments.transcript)
+    if annotation:
+        require_same_recording(((s.start_s, s.end_s) for s in transcript.segments),
+                               annotation.get_timeline().extent().end,
+                               what=f"transcript {arguments.transcript}", recording=f"the turns of {arguments.rttm}")
     merged = merge(annotation, transcript, split_segments=not arguments.keep_segments)
     warn_all(merged.warnings)
     write_outputs([(arguments.out, write_transcript(merged, fmt))])
