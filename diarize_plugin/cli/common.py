@@ -55,9 +55,16 @@ def add_verbosity(parser: argparse.ArgumentParser) -> None:
 
 
 def configure_logging(verbose: int, quiet: bool) -> None:
+    """The ``diarize`` logger at the level of ``-q``/``-v``, writing ``diarize: MESSAGE`` lines to
+    the ``sys.stderr`` of now (each command configures it again, so a process that runs several,
+    such as a test, gets each one's lines). Other libraries' loggers (Dask's) are left alone."""
     level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
-    # force: each call (one per command; several in a test process) writes to the sys.stderr of now
-    logging.basicConfig(level=level, format="diarize: %(message)s", stream=sys.stderr, force=True)
+    logger = logging.getLogger("diarize")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("diarize: %(message)s"))
+    logger.handlers[:] = [handler]
+    logger.setLevel(level)
+    logger.propagate = False
 
 
 def audio_inputs(paths: Sequence[str]) -> list[str]:
