@@ -36,7 +36,7 @@ def atomic_write_bytes(path: str | os.PathLike[str], payload: bytes, *, mode: in
         raise DiarizeError(f"cannot write {target}: folder {folder} does not exist; create it first")
     permissions = _permissions(real_target, mode)
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{real_target.name}.", suffix=".part", dir=folder)
+        handle, temporary = tempfile.mkstemp(prefix=f".{_short(real_target.name)}.", suffix=".part", dir=folder)
     except OSError as error:
         raise DiarizeError(f"cannot write {target}: {error.strerror or error}; choose a writable output path") from None
     try:
@@ -99,6 +99,32 @@ def _write_directly(target: Path, payload: bytes) -> None:
             stream.write(payload)
     except OSError as error:
         raise DiarizeError(f"cannot write {target}: {error.strerror or error}; choose a writable output") from None
+
+
+#: characters of the output's name kept in its temporary file's name, so that any name the file
+#: system holds also leaves room for the temporary one (``.NAME.xxxxxxxx.part``)
+_TEMPORARY_NAME_CHARS = 40
+
+
+def _short(name: str) -> str:
+    return name[:_TEMPORARY_NAME_CHARS]
+
+
+def check_name_length(path: str | os.PathLike[str]) -> None:
+    """Raise :class:`DiarizeError` when the last component of ``path`` is longer than its
+    folder's file system allows (255 bytes on most), so it is refused before any work."""
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    try:
+        limit = os.pathconf(folder if folder.is_dir() else ".", "PC_NAME_MAX")
+    except (OSError, ValueError):
+        limit = 255
+    length = len(os.fsencode(target.name))
+    if length > limit:
+        raise DiarizeError(
+            f"cannot write {target.name[:40]}...: the file name is too long ({length} bytes; the file system "
+            f"allows {limit}); choose a shorter name"
+        )
 
 
 def _remove_quietly(path: str) -> None:

@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import DiarizeError
-from .input_file import check_input_file
+from .input_file import check_input_file, regular_file
 
 SAMPLE_RATE = 16_000
 #: a header claiming a rate outside this range (Hz) is damaged: no recorder writes it
@@ -59,19 +59,20 @@ def decoded_blocks(
     one block to the next); their concatenation does not depend on ``block_s``. Raises and
     warns as :func:`load_audio` does.
     """
-    source = check_input_file(path)
-    sound = _open_with_libsndfile(source)
-    if sound is not None:
-        native = _libsndfile_blocks(source, sound, block_s)
-    else:
-        native = _ffmpeg_blocks(source, block_s)
-    total = 0
-    for block in _to_mono_at_rate(native, sample_rate, origin=str(source)):
-        total += len(block)
-        if len(block):
-            yield block
+    named = check_input_file(path)
+    with regular_file(named) as source:  # a pipe is read to the end first: decoders seek
+        sound = _open_with_libsndfile(source)
+        if sound is not None:
+            native = _libsndfile_blocks(source, sound, block_s)
+        else:
+            native = _ffmpeg_blocks(source, block_s)
+        total = 0
+        for block in _to_mono_at_rate(native, sample_rate, origin=str(named)):
+            total += len(block)
+            if len(block):
+                yield block
     if total == 0:
-        raise DiarizeError(f"input {source} holds no audio samples; give a recording with audio in it")
+        raise DiarizeError(f"input {named} holds no audio samples; give a recording with audio in it")
 
 
 def prepare_waveform(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import shutil
 import tempfile
 import weakref
@@ -23,13 +24,20 @@ from pyannote.core import Segment
 
 from .audio import SAMPLE_RATE, decoded_blocks
 from .errors import DiarizeError
+from .input_file import check_input_file, regular_file
 
 #: bytes per stored sample (16-bit PCM)
 _SAMPLE_BYTES = 2
 #: full scale of the stored samples: ``int16 = round(float * 32768)``, clipped
 _SCALE = 32768.0
-#: free space kept on the temporary disk beyond the decoded recording, in bytes
-_DISK_MARGIN_BYTES = 64 * 1024 * 1024
+#: free space kept on the temporary disk beyond the decoded recording: a share of it, and at
+#: least a megabyte (a fixed 64 MB refused a 30 s file on a disk with 60 MB free)
+_DISK_MARGIN_SHARE = 0.1
+_MIN_DISK_MARGIN_BYTES = 10**6
+#: names of the temporary folders: ``diarize-PID-xxxxxxxx``, so that a later run can tell the
+#: folders of processes that died without cleaning up (SIGKILL, the OOM killer)
+_FOLDER_PREFIX = "diarize-"
+_STALE_FOLDER = re.compile(r"^diarize-(?:input-)?(\d+)-")
 
 
 class AudioSource(ABC):
@@ -89,13 +97,17 @@ class InMemoryAudio(AudioSource):
 
 
 class DecodedAudio(AudioSource):
-    """A recording decoded to 16-bit samples in a temporary file, deleted by :meth:`close`
-    (or when the object is collected, or at exit). Use it as a context manager."""
+    """A recording decoded to 16-bit samples in a temporary file, unlinked as soon as it is
+    open (so nothing stays on disk however the process ends) and closed by :meth:`close` (or
+    when the object is collected, or at exit), which also removes its empty ``folder``. Use it
+    as a context manager."""
 
     def __init__(self, path: Path, num_samples: int, folder: Path) -> None:
-        self.path = path
+        self.folder = folder
         self._num_samples = num_samples
         self._file = open(path, "rb")
+        # no name from here on: the samples go with the last open handle, even after SIGKILL
+        path.unlink()
         self._cleanup = weakref.finalize(self, _remove, self._file, folder)
 
     @property
@@ -128,10 +140,16 @@ def decode_audio(path: str | os.PathLike[str], temp_dir: str | os.PathLike[str] 
     :class:`DiarizeError` as :func:`~diarize_plugin.audio.load_audio` does, and when the disk
     cannot hold the decoded recording.
     """
-    folder = Path(tempfile.mkdtemp(prefix="diarize-", dir=temp_dir))
+    with regular_file(check_input_file(path)) as source:  # a pipe is read to the end first
+        return _decode_to_file(source, temp_dir)
+
+
+def _decode_to_file(path: Path, temp_dir: str | os.PathLike[str] | None) -> DecodedAudio:
+    remove_stale_folders(temp_dir)
+    folder = Path(tempfile.mkdtemp(prefix=f"{_FOLDER_PREFIX}{os.getpid()}-", dir=temp_dir))
     target = folder / "audio.s16"
     try:
-        _check_free_space(Path(path), folder)
+        _check_free_space(path, folder)
         written = 0
         with open(target, "wb") as output:
             for block in decoded_blocks(path):
@@ -158,13 +176,46 @@ def _check_free_space(source: Path, folder: Path) -> None:
     duration_s = _declared_duration_s(source)
     if duration_s is None:
         return
-    needed = int(duration_s * SAMPLE_RATE * _SAMPLE_BYTES)
+    decoded = int(duration_s * SAMPLE_RATE * _SAMPLE_BYTES)
+    needed = decoded + max(int(decoded * _DISK_MARGIN_SHARE), _MIN_DISK_MARGIN_BYTES)
     free = shutil.disk_usage(folder).free
-    if needed + _DISK_MARGIN_BYTES > free:
+    if needed > free:
         raise DiarizeError(
-            f"input {source} lasts {duration_s / 3600:.1f} h and needs {needed / 1e9:.1f} GB of temporary disk space "
-            f"in {folder.parent}, which has {free / 1e9:.1f} GB free; free some space or point TMPDIR elsewhere"
+            f"input {source} lasts {_duration_text(duration_s)} and needs {needed / 1e6:.1f} MB of temporary disk space "
+            f"in {folder.parent}, which has {free / 1e6:.1f} MB free; free some space or point TMPDIR elsewhere"
         )
+
+
+def _duration_text(duration_s: float) -> str:
+    return f"{duration_s / 3600:.1f} h" if duration_s >= 3600 else f"{duration_s:.1f} s"
+
+
+def remove_stale_folders(temp_dir: str | os.PathLike[str] | None = None) -> None:
+    """Remove the temporary folders (``diarize-PID-*``, ``diarize-input-PID-*``) in
+    ``temp_dir`` (default: the system's) of processes that no longer run: what a run killed by
+    SIGKILL or the OOM killer left behind. A folder whose process id is alive again (reused)
+    stays; so does anything of another user's."""
+    parent = Path(temp_dir) if temp_dir is not None else Path(tempfile.gettempdir())
+    try:
+        entries = list(os.scandir(parent))
+    except OSError:
+        return
+    for entry in entries:
+        match = _STALE_FOLDER.match(entry.name)
+        if match and entry.is_dir(follow_symlinks=False) and not _process_alive(int(match.group(1))):
+            shutil.rmtree(entry.path, ignore_errors=True)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    except OverflowError:
+        return False
+    return True
 
 
 def _declared_duration_s(source: Path) -> float | None:

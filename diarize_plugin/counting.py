@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .errors import DiarizeError
+from .run_record import note
 
 if TYPE_CHECKING:  # numpy and the clustering modules load when something is counted, not before
     import numpy as np
@@ -106,10 +107,13 @@ class Counting:
         elif self.method == "auto" and 2 <= len(embeddings) <= MAX_CLUSTERED_POINTS:
             cut = tree_cut(embeddings, threshold, self.calibrated_threshold)  # one tree for the count and VB's start
             labels = cluster_embeddings(embeddings, threshold, bounds, cut=cut)
-            if self._many_speakers(labels, bounds):
+            refined = self._many_speakers(labels, bounds)
+            if refined:
                 labels = self._vbx(embeddings, threshold, bounds, self.speaker_space, cut)
+            note(counting_used="ahc, refined by vbx (6 speakers or more)" if refined else "ahc (under 6 speakers: no vbx)")
         else:
             labels = cluster_embeddings(embeddings, threshold, bounds, search_until=self.calibrated_threshold)
+            note(counting_used="ahc in blocks" if len(embeddings) > MAX_CLUSTERED_POINTS else "ahc")
         if self.reassign and len(labels):
             labels = reassign_to_centroids(embeddings, labels, bounds.minimum)
         return labels

@@ -35,6 +35,7 @@ from .decoding import DECODINGS, DEFAULT_DECODING, OVERLAP_PROBABILITY, SPEECH_P
 from .embed.base import SpeakerEmbedder, l2_normalize
 from .frame_runs import true_runs
 from .progress import ProgressFactory, no_progress
+from .run_record import stage
 from .segmentation import (
     FRAME_DURATION_S,
     FRAME_DURATION_SAMPLES,
@@ -175,7 +176,8 @@ class NeuralDiarization:
         audio = as_audio_source(waveform)
         duration_s = audio.duration_s
         if self.identity == "windows":
-            decoded = self._segment(audio, duration_s, progress, keep_chunks=False)
+            with stage("segmentation"):
+                decoded = self._segment(audio, duration_s, progress, keep_chunks=False)
             merge = self.merge_similarity if merge_similarity is None else merge_similarity
             return self._by_windows(audio, decoded, duration_s, bounds, threshold, uri, progress, merge)
         segmentation = self._segment(audio, duration_s, progress, keep_chunks=True)

@@ -7,6 +7,7 @@ audio -> speech regions (webrtcvad) -> sliding windows -> speaker embeddings (ON
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,10 +25,11 @@ from .errors import DiarizeError
 from .decoding import DECODINGS, DEFAULT_DECODING, OVERLAP_PROBABILITY
 from .neural import NeuralDiarization
 from .progress import ProgressFactory, no_progress
+from .run_record import RunRecord, recording, stage
 from .threads import resolve_threads
 from .vad import detect_speech
 from .window_diarization import label_speech
-from .windows import WINDOW_HOP_S
+from .windows import WINDOW_HOP_S, most_windows
 
 if TYPE_CHECKING:
     from .voices.identification import Gallery
@@ -98,6 +100,33 @@ def check_options(
     hop_s = DEFAULT_HOP_S[segmentation] if hop_s is None else hop_s
     if window_s <= 0 or hop_s <= 0 or hop_s > window_s:
         raise DiarizeError("window_s and hop_s must be positive, with hop_s <= window_s")
+
+
+def check_speaker_room(
+    bounds: SpeakerBounds, duration_s: float, segmentation: str = DEFAULT_SEGMENTATION,
+    window_s: float = 1.5, hop_s: float | None = None,
+) -> None:
+    """Raise :class:`DiarizeError` when ``bounds`` ask for more speakers than a recording of
+    ``duration_s`` seconds can ever hold: each needs an embedding window of its own
+    (:func:`~diarize_plugin.windows.most_windows`). Loads nothing: callers check before the
+    models load."""
+    hop_s = DEFAULT_HOP_S[segmentation] if hop_s is None else hop_s
+    room = most_windows(duration_s, window_s, hop_s)
+    if bounds.minimum > room:
+        raise DiarizeError(
+            f"{bounds.minimum} speakers asked (--num-speakers / --min-speakers), but a {duration_s:.1f} s recording "
+            f"holds at most {room} windows of speech, one speaker each: ask for at most {room}"
+        )
+
+
+def check_audio_argument(audio: object) -> None:
+    """Raise :class:`DiarizeError` unless ``audio`` is something :meth:`Diarizer.run` reads: a
+    file path, a waveform array or an :class:`AudioSource`."""
+    if not isinstance(audio, (str, os.PathLike, np.ndarray, AudioSource)):
+        raise DiarizeError(
+            f"audio must be a file path, a 16 kHz waveform (numpy array) or an AudioSource, not {type(audio).__name__}"
+            " (for a list of samples: numpy.asarray(samples, dtype='float32'))"
+        )
 
 
 class Diarizer:
@@ -186,6 +215,7 @@ class Diarizer:
         self.counting = Counting.for_embedder(counting, reassign, self.embedder.name, self.embedder.dimension, calibrated)
         self.segmentation = segmentation
         self.threshold = float(calibrated if threshold is None else threshold)
+        self._threshold_given = threshold is not None
         self.vad = vad
         self.window_s = window_s
         self.hop_s = DEFAULT_HOP_S[segmentation] if hop_s is None else hop_s
@@ -193,6 +223,8 @@ class Diarizer:
         self.threads = threads
         self.progress = progress or no_progress
         self.merge_similarity = self.embedder.merge_threshold if merge_speakers else None
+        #: what the latest :meth:`run` decided and how long its stages took (``diarize -v``)
+        self.last_run: RunRecord | None = None
         self._neural = None
         if segmentation == "neural":
             self._neural = NeuralDiarization(
@@ -226,6 +258,7 @@ class Diarizer:
         file's stem. Silence-only input gives an empty annotation.
         """
         bounds = SpeakerBounds.from_options(num_speakers, min_speakers, max_speakers)
+        check_audio_argument(audio)
         if isinstance(audio, AudioSource):
             return self._run(audio, bounds, uri or "waveform")
         if isinstance(audio, np.ndarray):
@@ -235,9 +268,26 @@ class Diarizer:
             return self._run(decoded, bounds, uri or Path(audio).stem)
 
     def _run(self, audio: AudioSource, bounds: SpeakerBounds, uri: str) -> Annotation:
-        if self._neural is not None:
-            return self._neural(audio, bounds, self.threshold, uri=uri, progress=self.progress)
-        return self._run_webrtcvad(audio, bounds, uri, self.threshold, self.merge_similarity)
+        check_speaker_room(bounds, audio.duration_s, self.segmentation, self.window_s, self.hop_s)
+        neural = self._neural
+        record = RunRecord(
+            segmentation=self.segmentation, embedder=self.embedder.name, counting=self.counting.method,
+            decoding=neural.decoding if neural is not None else None,
+            speech_threshold=neural.speech_threshold if neural is not None else None,
+            overlap_threshold=neural.overlap_threshold if neural is not None else None,
+            threshold=self.threshold, threshold_source="given" if self._threshold_given else "calibrated",
+            merge_similarity=self.merge_similarity,
+        )
+        self.last_run = record
+        started = time.perf_counter()
+        with recording(record):
+            if neural is not None:
+                annotation = neural(audio, bounds, self.threshold, uri=uri, progress=self.progress)
+            else:
+                annotation = self._run_webrtcvad(audio, bounds, uri, self.threshold, self.merge_similarity)
+        record.add_time("other", max(time.perf_counter() - started - sum(record.stage_s.values()), 0.0))
+        record.speakers, record.turns = len(annotation.labels()), len(annotation)
+        return annotation
 
     def run_with_voices(
         self,
@@ -257,6 +307,7 @@ class Diarizer:
         from .voices.naming import name_speakers
 
         chosen = self.embedder.identification_threshold if threshold is None else check_threshold(threshold)
+        check_audio_argument(audio)
         if isinstance(audio, (AudioSource, np.ndarray)):
             source = audio if isinstance(audio, AudioSource) else InMemoryAudio(prepare_waveform(audio, SAMPLE_RATE))
             annotation = self.run(source, num_speakers, min_speakers, max_speakers, uri=uri or "waveform")
@@ -268,15 +319,19 @@ class Diarizer:
     def _run_webrtcvad(
         self, waveform: AudioSource, bounds: SpeakerBounds, uri: str, threshold: float, merge_similarity: float | None
     ) -> Annotation:
-        speech = detect_speech(
+        with stage("speech detection"):
+            speech = self._webrtcvad_speech(waveform)
+        return label_speech(
+            waveform, speech, self.embedder, threshold, bounds,
+            self.window_s, self.hop_s, self.min_turn_s, uri=uri, progress=self.progress,
+            merge_similarity=merge_similarity, counting=self.counting,
+        )
+
+    def _webrtcvad_speech(self, waveform: AudioSource):
+        return detect_speech(
             waveform,
             aggressiveness=self.vad.aggressiveness,
             speech_pad_s=self.vad.speech_pad_s,
             min_speech_s=self.vad.min_speech_s,
             min_silence_s=self.vad.min_silence_s,
-        )
-        return label_speech(
-            waveform, speech, self.embedder, threshold, bounds,
-            self.window_s, self.hop_s, self.min_turn_s, uri=uri, progress=self.progress,
-            merge_similarity=merge_similarity, counting=self.counting,
         )

@@ -18,7 +18,7 @@ import numpy as np
 from pyannote.core import Segment, Timeline
 
 from .audio_source import AudioSource, InMemoryAudio
-from .embed.onnx_session import open_session
+from .embed.onnx_session import BatchRunner, open_session
 from .errors import DiarizeError
 
 # --- Constants of the model (pyannote segmentation-3.0, from its training configuration and
@@ -281,7 +281,8 @@ class Segmenter:
 
     ``model_path``: the ONNX file (default: the bundled int8 one, :data:`BUNDLED_MODEL_PATH`);
     ``step_s``: seconds between chunk starts (smaller is more accurate and slower: cost is
-    proportional to 1 / step_s); ``batch_size``: chunks per ONNX Runtime call; ``threads``: ONNX Runtime intra-op threads.
+    proportional to 1 / step_s); ``batch_size``: chunks per ONNX Runtime call (fixed: the counts do not depend on
+    ``threads``); ``threads``: batches run side by side, each on one thread.
     """
 
     def __init__(
@@ -298,7 +299,8 @@ class Segmenter:
         self.model_path = Path(model_path) if model_path is not None else BUNDLED_MODEL_PATH
         self.step_s = step_s
         self.batch_size = batch_size
-        self._session = open_session(self.model_path, threads)
+        self._runner = BatchRunner(threads)
+        self._session = open_session(self.model_path)
         shape = self._session.get_inputs()[0].shape
         if len(shape) != 3 or shape[1:] != [1, CHUNK_SAMPLES]:
             raise DiarizeError(
@@ -382,14 +384,19 @@ class Segmenter:
         """``(first chunk, log_probs (batch, FRAMES_PER_CHUNK, 7))`` for every batch of chunks,
         read from ``audio`` one batch at a time (zeros past its end)."""
         start_samples = np.rint(starts_s * SAMPLE_RATE).astype(np.int64)
-        for first in range(0, len(starts_s), self.batch_size):
+
+        def run(first: int) -> np.ndarray:
             batch_starts = start_samples[first : first + self.batch_size]
             span = audio.read_padded(int(batch_starts[0]), int(batch_starts[-1]) + CHUNK_SAMPLES)
             offsets = batch_starts - batch_starts[0]
             chunks = np.stack([span[offset : offset + CHUNK_SAMPLES] for offset in offsets])[:, None, :]
-            yield first, self._session.run(["log_probs"], {"waveform": chunks})[0]
+            return self._session.run(["log_probs"], {"waveform": chunks})[0]
+
+        firsts = range(0, len(starts_s), self.batch_size)
+        for first, log_probs in zip(firsts, self._runner.map(run, firsts)):
+            yield first, log_probs
             if progress is not None:
-                progress(first + len(batch_starts), len(starts_s))
+                progress(first + len(log_probs), len(starts_s))
 
 
 def _mono_source(waveform: np.ndarray | AudioSource) -> AudioSource:

@@ -6,6 +6,8 @@ segmentation network in the other.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 from pyannote.core import Annotation, Segment, Timeline
 
@@ -13,7 +15,9 @@ from .audio_source import AudioSource, as_audio_source
 from .cluster import SpeakerBounds
 from .counting import Counting
 from .embed.base import SpeakerEmbedder
+from .errors import DiarizeError
 from .progress import ProgressFactory, no_progress
+from .run_record import stage
 from .speaker_merge import merge_same_speakers
 from .turns import windows_to_annotation
 from .windows import sliding_windows
@@ -56,6 +60,9 @@ def label_speech(
 ) -> Annotation:
     """Speaker turns (one speaker at a time) inside ``speech``; empty when it holds no window.
 
+    Raises :class:`DiarizeError` when the windows are fewer than ``bounds.minimum`` (each
+    speaker needs one); warns when short turns leave fewer speakers than that.
+
     ``counting``: how the window embeddings become speakers (:class:`~diarize_plugin.counting.Counting`).
 
     With ``merge_similarity``, speakers whose pooled speech the embedder scores at least that
@@ -64,9 +71,27 @@ def label_speech(
     windows = sliding_windows(speech, window_s, hop_s)
     if not windows:
         return Annotation(uri=uri)
-    embeddings = embed_segments(embedder, waveform, windows, progress)
-    labels = counting.label(embeddings, threshold, bounds)
-    annotation = windows_to_annotation(windows, labels, speech, min_turn_s, uri=uri)
-    if merge_similarity is None:
-        return annotation
-    return merge_same_speakers(annotation, waveform, embedder, merge_similarity, bounds.minimum)
+    if len(windows) < bounds.minimum:
+        raise DiarizeError(
+            f"{bounds.minimum} speakers asked (--num-speakers / --min-speakers), but the {speech.duration():.1f} s of "
+            f"speech found hold only {len(windows)} windows of {window_s:g} s, one speaker each: "
+            f"ask for at most {len(windows)}"
+        )
+    with stage("embedding"):
+        embeddings = embed_segments(embedder, waveform, windows, progress)
+    with stage("counting"):
+        labels = counting.label(embeddings, threshold, bounds)
+    with stage("turns"):
+        annotation = windows_to_annotation(windows, labels, speech, min_turn_s, uri=uri)
+    if merge_similarity is not None:
+        with stage("speaker merge"):
+            annotation = merge_same_speakers(annotation, waveform, embedder, merge_similarity, bounds.minimum)
+    found = len(annotation.labels())
+    if found < bounds.minimum:
+        warnings.warn(
+            f"found {found} speakers, fewer than the {bounds.minimum} asked: the turns of the others were shorter "
+            f"than {min_turn_s:g} s and went to their neighbours",
+            UserWarning,
+            stacklevel=2,
+        )
+    return annotation

@@ -87,10 +87,42 @@ def test_decoded_file_reads_back_load_audio_at_16_bits(stereo_wav) -> None:
 
 def test_decoded_file_is_deleted_when_closed(stereo_wav) -> None:
     audio = decode_audio(stereo_wav[0])
-    folder = audio.path.parent
-    assert audio.path.is_file()
+    folder = audio.folder
+    assert folder.is_dir()
     audio.close()
     assert not folder.exists()
+
+
+def test_decoded_file_has_no_name_while_it_is_read(stereo_wav, tmp_path: Path) -> None:
+    """Unlinked once decoded: a run killed by SIGKILL or the OOM killer leaves no audio behind."""
+    with decode_audio(stereo_wav[0], temp_dir=tmp_path) as audio:
+        assert audio.read(0, 100).shape == (100,)
+        assert [path for path in tmp_path.rglob("*") if path.is_file()] == []
+
+
+def test_a_killed_run_leaves_no_decoded_audio_and_its_folder_goes_at_the_next_start(stereo_wav, tmp_path: Path) -> None:
+    import os
+    import signal
+    import sys
+
+    script = (
+        "import sys, time\n"
+        "from diarize_plugin.audio_source import decode_audio\n"
+        f"audio = decode_audio({str(stereo_wav[0])!r}, temp_dir={str(tmp_path)!r})\n"
+        "print('decoded', flush=True)\n"
+        "time.sleep(120)\n"
+    )
+    process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout.readline().strip() == "decoded"
+    finally:
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=60)
+    assert [path for path in tmp_path.rglob("*") if path.is_file()] == []
+    stale = [path.name for path in tmp_path.iterdir()]
+    assert stale and all(name.startswith("diarize-") for name in stale)
+    with decode_audio(stereo_wav[0], temp_dir=tmp_path) as audio:
+        assert [path.name for path in tmp_path.iterdir()] == [audio.folder.name]
 
 
 def test_decoding_refuses_what_the_disk_cannot_hold(stereo_wav, monkeypatch, tmp_path: Path) -> None:
@@ -98,6 +130,18 @@ def test_decoding_refuses_what_the_disk_cannot_hold(stereo_wav, monkeypatch, tmp
     with pytest.raises(DiarizeError, match="temporary disk space"):
         decode_audio(stereo_wav[0], temp_dir=tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_free_space_margin_follows_the_recording(stereo_wav, monkeypatch, tmp_path: Path) -> None:
+    """60 MB free holds a short recording (3.3 s needs 0.1 MB and its margin), and a refusal
+    speaks in MB."""
+    free = 60 * 10**6
+    monkeypatch.setattr(shutil, "disk_usage", lambda _path: shutil._ntuple_diskusage(10**9, 10**9 - free, free))
+    with decode_audio(stereo_wav[0], temp_dir=tmp_path) as audio:
+        assert audio.num_samples > 0
+    free = 40_000
+    with pytest.raises(DiarizeError, match=r"needs 1\.1 MB of temporary disk space .* which has 0\.0 MB free"):
+        decode_audio(stereo_wav[0], temp_dir=tmp_path)
 
 
 def test_webrtcvad_in_blocks_decides_as_on_the_whole_waveform(monkeypatch) -> None:

@@ -156,3 +156,22 @@ def test_unreachable_scheduler_is_one_line_error(capsys, tmp_path: Path, monkeyp
     code, err = run_cli(capsys, touch(tmp_path / "a.wav"), "--out-dir", tmp_path / "out",
                         "--scheduler", "tcp://127.0.0.1:9", "-q")
     assert code == 2 and err.startswith("diarize: error: cannot reach the Dask scheduler") and err.count("\n") == 1, err
+
+
+@pytest.mark.parametrize("address", ["localhost", "tcp://localhost", "tcp://HOST:port"])
+def test_a_scheduler_address_without_a_port_is_refused_at_once_in_one_line(tmp_path: Path, address: str) -> None:
+    import subprocess
+    import sys
+    import time
+
+    touch(tmp_path / "corpus" / "a.wav")
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-m", "diarize_plugin.cli", str(tmp_path / "corpus"), "--out-dir", str(tmp_path / "out"),
+         "--scheduler", address, "-q"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("diarize: error: ") and result.stderr.count("\n") == 1, result.stderr
+    assert "tcp://HOST:8786" in result.stderr
+    assert time.monotonic() - started < 15

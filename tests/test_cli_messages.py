@@ -47,8 +47,8 @@ def test_verify_warns_on_little_speech(capsys, audio, tmp_path: Path) -> None:
 def transcript(tmp_path: Path) -> Path:
     path = tmp_path / "talk.json"
     path.write_text(json.dumps({"segments": [
-        {"start": 0.5, "end": 2.0, "text": " Good morning."},
-        {"start": 30.0, "end": 32.0, "text": " And goodbye."},
+        {"start": 0.5, "end": 3.5, "text": " Good morning, everyone, and welcome."},
+        {"start": 5.5, "end": 5.7, "text": " Bye."},
     ]}))
     return path
 
@@ -96,3 +96,42 @@ def test_diarize_warns_when_the_transcript_outlasts_the_audio(capsys, audio, tmp
     code, _, err = run_cli(capsys, audio["voice"], "--transcript", transcript, "--out", tmp_path / "out.srt")
     assert code == 0
     assert "diarize: warning: 1 words or segments start after the last speaker turn" in err
+
+
+# --- issue 19, item 7: inputs of another recording are refused, by one rule -----------------
+
+
+def test_merge_of_a_transcript_mostly_past_the_turns_is_an_error(capsys, tmp_path: Path) -> None:
+    rttm = tmp_path / "talk.rttm"
+    rttm.write_text("SPEAKER talk 1 0.000 3.000 <NA> <NA> SPEAKER_00 <NA> <NA>\n")
+    other = tmp_path / "other.json"
+    other.write_text(json.dumps({"segments": [{"start": 1.0, "end": 2.0, "text": " Hi."},
+                                              {"start": 5.0, "end": 60.0, "text": " A long talk."}]}))
+    code, _, err = run_cli(capsys, "merge", rttm, other, "--out", tmp_path / "out.srt")
+    assert_one_line_error(code, err, "of another recording")
+    assert not (tmp_path / "out.srt").exists()
+
+
+def test_report_of_an_rttm_longer_than_the_audio_is_an_error(capsys, audio, tmp_path: Path) -> None:
+    rttm = tmp_path / "other.rttm"
+    rttm.write_text("SPEAKER other 1 0.000 30.000 <NA> <NA> SPEAKER_00 <NA> <NA>\n"
+                    "SPEAKER other 1 30.000 30.000 <NA> <NA> SPEAKER_01 <NA> <NA>\n")
+    code, _, err = run_cli(capsys, "report", rttm, audio["voice"], "--out", tmp_path / "r.html")
+    assert_one_line_error(code, err, "of another recording")
+    assert not (tmp_path / "r.html").exists()
+
+
+def test_diarize_with_the_transcript_of_a_longer_recording_is_an_error_before_the_models_load(
+    capsys, audio, tmp_path: Path, monkeypatch
+) -> None:
+    import diarize_plugin.pipeline as pipeline
+
+    def no_models(*args, **kwargs):
+        raise AssertionError("the models loaded before the transcript was checked")
+
+    monkeypatch.setattr(pipeline.Diarizer, "__init__", no_models)
+    other = tmp_path / "other.json"
+    other.write_text(json.dumps({"segments": [{"start": 0.5, "end": 3.0, "text": " Hi."},
+                                              {"start": 3.0, "end": 60.0, "text": " A long talk."}]}))
+    code, _, err = run_cli(capsys, audio["voice"], "--transcript", other, "--out", tmp_path / "out.srt")
+    assert_one_line_error(code, err, "of another recording")

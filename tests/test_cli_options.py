@@ -143,3 +143,78 @@ def test_autospeech_hint_keeps_the_model_dir(capsys, voice_wav: Path, tmp_path: 
     code, _, err = run_cli(capsys, voice_wav, "--embedder", "autospeech", "--model-dir", tmp_path / "models",
                        "--out", tmp_path / "o.rttm")
     assert_one_line_error(code, err, f"diarize models download autospeech --model-dir {tmp_path / 'models'}")
+
+
+# --- issue 19, item 15: every command answers a bad argument in one line --------------------
+
+
+@pytest.mark.parametrize("argv", [
+    ["enroll", "--bogus"], ["enroll"], ["identify", "--top", "many", "x.wav"], ["identify"],
+    ["speakers", "frobnicate"], ["speakers"], ["speakers", "rename", "only-one"],
+])
+def test_voice_commands_answer_a_bad_argument_in_one_line(capsys, argv: list[str]) -> None:
+    code, out, err = run_parsing(capsys, *argv)
+    assert code == 2 and out == ""
+    assert err.startswith("diarize: error: ") and err.count("\n") == 1, err
+    assert "usage:" not in err
+
+
+def test_voices_before_the_recording_takes_the_default_database(capsys, campplus, voice_wav: Path, tmp_path: Path, monkeypatch) -> None:
+    """``diarize --voices meeting.wav --out x.srt``: the recording is the input, not the database."""
+    import numpy as np
+
+    from diarize_plugin.voices import VoiceStore
+    from diarize_plugin.voices.store import Voiceprint
+
+    database = tmp_path / "voices.sqlite3"
+    embedding = np.random.default_rng(3).standard_normal(192).astype(np.float32)
+    with VoiceStore.open(database) as store:
+        store.add_voiceprints("Zed", [Voiceprint(embedding, "campplus", campplus.model_sha256, 4.0, "z.wav", "c" * 64, "2026-01-01T00:00:00+00:00")])
+    monkeypatch.setenv("DIARIZE_VOICE_DB", str(database))
+    out = tmp_path / "x.srt"
+    code, _, err = run_cli(capsys, "--voices", voice_wav, "--out", out, "-q")
+    assert code == 0, err
+    assert "SPEAKER_00" in out.read_text()
+
+
+def embedder_helps() -> dict[str, str]:
+    from diarize_plugin.cli import COMMANDS
+    import importlib
+
+    helps = {}
+    for command, module in COMMANDS.items():
+        parser = importlib.import_module(f"diarize_plugin.cli.{module}").build_parser()
+        for action in parser._actions:
+            if "--embedder" in action.option_strings:
+                helps[command] = action.help
+    return helps
+
+
+def test_every_embedder_option_names_every_bundled_model() -> None:
+    from diarize_plugin.embed.registry import EMBEDDER_NAMES
+
+    helps = embedder_helps()
+    assert set(helps) >= {"diarize", "verify", "enroll", "identify"}
+    for command, text in helps.items():
+        for name in EMBEDDER_NAMES:
+            assert name in text, (command, text)
+
+
+def test_every_speakers_action_argument_has_help() -> None:
+    import argparse
+
+    from diarize_plugin.cli.speakers_command import build_parser
+
+    actions = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    for name, sub in actions.choices.items():
+        for action in sub._actions:
+            if not action.option_strings:
+                assert action.help, f"speakers {name} {action.dest} has no help"
+
+
+@pytest.mark.parametrize("audio", [[0.0] * 16000, 3.5, None])
+def test_diarizer_refuses_what_is_not_audio_with_a_diarize_error(campplus, audio) -> None:
+    from diarize_plugin.pipeline import Diarizer
+
+    with pytest.raises(DiarizeError, match="file path|waveform"):
+        Diarizer(embedder=campplus, segmentation="webrtcvad").run(audio)

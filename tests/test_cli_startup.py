@@ -4,6 +4,7 @@ Runtime or scikit-learn (which take seconds to import on a small machine)."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -49,3 +50,28 @@ def test_public_names_load_on_use() -> None:
     assert diarize_plugin.Diarizer is Diarizer and diarize_plugin.merge is merge
     assert set(diarize_plugin.__all__) <= set(dir(diarize_plugin))
     assert all(callable(getattr(diarize_plugin, name)) for name in diarize_plugin.__all__ if name != "__version__")
+
+
+def test_a_quiet_run_leaves_stderr_and_tmpdir_clean(tmp_path: Path) -> None:
+    """No ONNX Runtime telemetry: no ``$TMPDIR/.ses`` file, and no coloured warning line where
+    the home folder cannot be written (a service account); ``-q`` leaves stderr empty."""
+    import numpy as np
+    import soundfile
+
+    from conftest import SAMPLE_RATE, speech_like
+
+    recording = tmp_path / "voice.wav"
+    soundfile.write(recording, np.concatenate([np.zeros(SAMPLE_RATE, np.float32), speech_like(4.0)]), SAMPLE_RATE)
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    not_a_folder = tmp_path / "home-is-a-file"
+    not_a_folder.write_text("")
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("ORT_")}
+    environment.update(TMPDIR=str(temporary), HOME=str(not_a_folder), XDG_CACHE_HOME=str(not_a_folder))
+    result = subprocess.run(
+        [sys.executable, "-m", "diarize_plugin.cli", str(recording), "-q", "--out", str(tmp_path / "voice.rttm")],
+        capture_output=True, text=True, timeout=300, env=environment,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert list(temporary.iterdir()) == []

@@ -178,3 +178,25 @@ def test_bad_source_date_epoch_is_a_user_error(monkeypatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
     with pytest.raises(DiarizeError, match="SOURCE_DATE_EPOCH"):
         annotation_to_eaf(meeting())
+
+
+def unworded_transcript() -> Transcript:
+    """What SRT, WebVTT and openai-whisper's default JSON give: segments, no word times."""
+    return Transcript((TranscriptSegment(0.6, 2.0, "Hello there"), TranscriptSegment(3.8, 5.0, 'Fine, "thanks"\n& you?')))
+
+
+def test_textgrid_of_a_transcript_without_word_times_has_a_transcript_tier(tmp_path: Path) -> None:
+    textgrid = pytest.importorskip("praatio.textgrid", reason="praatio reads the TextGrid back")
+    path = tmp_path / "meeting.TextGrid"
+    path.write_text(annotation_to_textgrid(meeting(), merge(meeting(), unworded_transcript())), encoding="utf-8")
+    grid = textgrid.openTextgrid(str(path), includeEmptyIntervals=False)
+    entries = [(entry.start, entry.end, entry.label) for entry in grid.getTier("transcript").entries]
+    assert entries == [(0.6, 2.0, "SPEAKER_00: Hello there"), (3.8, 5.0, 'SPEAKER_00: Fine, "thanks" & you?')]
+
+
+def test_eaf_of_a_transcript_without_word_times_has_a_transcript_tier(tmp_path: Path) -> None:
+    elan = pytest.importorskip("pympi.Elan", reason="pympi-ling reads the EAF back")
+    path = tmp_path / "meeting.eaf"
+    path.write_text(annotation_to_eaf(meeting(), merge(meeting(), unworded_transcript())), encoding="utf-8")
+    entries = elan.Eaf(str(path)).get_annotation_data_for_tier("transcript")
+    assert entries == [(600, 2000, "SPEAKER_00: Hello there"), (3800, 5000, 'SPEAKER_00: Fine, "thanks" & you?')]

@@ -99,7 +99,7 @@ def test_chunks_slide_by_step_and_one_padded_chunk_reaches_the_end() -> None:
 
 
 def test_exported_model_gives_589_frames_of_7_log_probs_per_10_s_deterministically() -> None:
-    session = open_session(BUNDLED_MODEL_PATH, threads=2)
+    session = open_session(BUNDLED_MODEL_PATH)
     waveform = np.random.default_rng(0).standard_normal((2, 1, CHUNK_SAMPLES)).astype(np.float32) * 0.1
     first = session.run(["log_probs"], {"waveform": waveform})[0]
     second = session.run(["log_probs"], {"waveform": waveform})[0]
@@ -137,7 +137,7 @@ def test_missing_model_file_is_a_diarize_error(tmp_path: Path) -> None:
         Segmenter(model_path=tmp_path / "absent.onnx")
 
 
-@pytest.mark.skipif(not AMI_DIR.is_dir(), reason="shared AMI excerpts absent (/work/shared/data/ami)")
+@pytest.mark.skipif(not AMI_DIR.is_dir(), reason=f"shared AMI excerpts absent (looked in {AMI_DIR})")
 def test_speech_regions_of_ami_excerpts_match_the_reference(segmenter: Segmenter) -> None:
     soundfile = pytest.importorskip("soundfile")
     from pyannote.metrics.detection import DetectionErrorRate

@@ -107,3 +107,46 @@ def test_word_speakers_are_written_in_json():
     )
     written = json.loads(write_transcript(transcript, "json"))
     assert [word["speaker"] for word in written["segments"][0]["words"]] == ["S1", "S2"]
+
+
+# --- issue 19, item 6: files the tool can read back -----------------------------------------
+
+
+def test_a_segment_that_ends_before_it_starts_is_written_as_a_valid_cue():
+    transcript = Transcript(segments=(Segment(14.0, 12.0, "late", speaker="SPEAKER_00"),), shape="json_object")
+    srt = write_transcript(transcript, "srt")
+    vtt = write_transcript(transcript, "vtt")
+    assert "00:00:12,000 --> 00:00:14,000" in srt
+    assert "00:00:12.000 --> 00:00:14.000" in vtt
+    for text, source in ((srt, "a.srt"), (vtt, "a.vtt")):
+        segment = parse_transcript(text, source=source).segments[0]
+        assert (segment.start_s, segment.end_s) == (12.0, 14.0)
+
+
+VTT_WITH_MARKUP = (
+    "WEBVTT\n\n00:00:01.000 --> 00:00:02.500\n<v Alice>R&amp;D &lt;3 <i>now</i> &gt; later&nbsp;on\n\n"
+    "00:00:03.000 --> 00:00:04.000\n<c.loud>Yes</c> <00:00:03.500>&amp; no\n"
+)
+
+
+def test_webvtt_markup_and_entities_are_read_as_plain_text():
+    transcript = parse_transcript(VTT_WITH_MARKUP, source="a.vtt")
+    assert [segment.text for segment in transcript.segments] == ["R&D <3 now > later\u00a0on", "Yes & no"]
+    srt = write_transcript(transcript, "srt")
+    assert "R&D <3 now > later\u00a0on" in srt and "Yes & no" in srt
+    assert "&amp;" not in srt and "<i>" not in srt
+    assert json.loads(write_transcript(transcript, "json"))["segments"][0]["text"] == "R&D <3 now > later\u00a0on"
+    assert "Yes & no" in write_transcript(transcript, "txt")
+
+
+def test_webvtt_markup_survives_a_webvtt_round_trip():
+    assert write_transcript(parse_transcript(VTT_WITH_MARKUP, source="a.vtt"), "vtt") == VTT_WITH_MARKUP
+
+
+def test_voice_names_are_escaped_in_webvtt_and_read_back_whole():
+    name = "Zoë & Co </v> <b>"
+    transcript = Transcript(segments=(Segment(0.0, 1.0, "Hi.", speaker=name),), shape="json_object")
+    text = write_transcript(transcript, "vtt")
+    assert "<v Zoë &amp; Co &lt;/v&gt; &lt;b&gt;>Hi." in text
+    read_back = parse_transcript(text, source="a.vtt").segments[0]
+    assert (read_back.speaker, read_back.text) == (name, "Hi.")

@@ -150,3 +150,48 @@ def test_voices_without_a_database_is_a_one_line_error(voices, tmp_path, capsys)
     code, _, err = run_cli(capsys, voices["enroll103"], "--voices", tmp_path / "none.sqlite3", "--out", tmp_path / "x.rttm")
     assert_one_line_error(code, err, "no voice database")
     assert not (tmp_path / "none.sqlite3").exists() and not (tmp_path / "x.rttm").exists()
+
+
+# --- issue 19, item 3: enrolling from short clips, and twice from the same file --------------
+
+
+@pytest.fixture(scope="module")
+def short_clips(voices: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """Three clips of one person (the rest of speaker 103): 2.5, 3 and 3 s."""
+    waveform, _ = soundfile.read(voices["rest103"], dtype="float32")
+    folder = tmp_path_factory.mktemp("clips")
+    paths = []
+    for name, (start_s, end_s) in {"a.wav": (0.0, 2.5), "b.wav": (2.5, 5.5), "c.wav": (5.5, 8.5)}.items():
+        soundfile.write(folder / name, waveform[int(start_s * SAMPLE_RATE) : int(end_s * SAMPLE_RATE)], SAMPLE_RATE)
+        paths.append(folder / name)
+    return paths
+
+
+def test_enroll_pools_short_clips_and_warns_about_the_short_one(short_clips, tmp_path, capsys) -> None:
+    database = tmp_path / "voices.sqlite3"
+    code, out, err = run_cli(capsys, "enroll", "Erin", *short_clips, "--db", database)
+    assert code == 0, err
+    assert "diarize: warning: a.wav holds only" in err
+    assert out.startswith("enrolled Erin: 3 recordings added, 3 in all")
+    with VoiceStore.open(database) as store:
+        assert len(store.person("Erin").voiceprints) == 3
+
+
+def test_enroll_of_clips_too_short_together_is_refused(short_clips, tmp_path, capsys) -> None:
+    database = tmp_path / "voices.sqlite3"
+    code, _, err = run_cli(capsys, "enroll", "Erin", short_clips[0], "--db", database, "-q")
+    assert_one_line_error(code, err, "less than the 3 s needed")
+
+
+def test_enrolling_the_same_file_again_adds_no_duplicate(short_clips, tmp_path, capsys) -> None:
+    database = tmp_path / "voices.sqlite3"
+    assert run_cli(capsys, "enroll", "Finn", short_clips[1], short_clips[2], "--db", database, "-q")[0] == 0
+    with VoiceStore.open(database) as store:
+        before = store.person("Finn")
+    code, out, err = run_cli(capsys, "enroll", "Finn", short_clips[1], short_clips[1], "--db", database)
+    assert code == 0, err
+    assert "already enrolled" in err and "b.wav" in err
+    assert out.startswith("enrolled Finn: 0 recordings added, 2 in all")
+    with VoiceStore.open(database) as store:
+        after = store.person("Finn")
+    assert len(after.voiceprints) == 2 and after.speech_s == before.speech_s

@@ -336,7 +336,7 @@ def main() -> None:
             pyannote_float64=copy.deepcopy(model).double(),
             redeclared=redeclared.eval(),
             powerset=pyannote.Powerset(NUM_LOCAL_SPEAKERS, 2),
-            session=open_session(BUNDLED_MODEL_PATH, threads=1),
+            session=open_session(BUNDLED_MODEL_PATH),
         )
         if args.ami.is_dir():
             waveforms = read_ami(args.ami)

@@ -11,6 +11,7 @@ times, 3 by default, before they count as failed).
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Generator, Sequence
 from pathlib import Path
@@ -23,6 +24,22 @@ from .worker import FileResult, diarize_file, output_path, threads_per_task
 
 #: seconds to wait for the scheduler to answer
 CONNECT_TIMEOUT_S = 20
+#: a scheduler address: an optional protocol, a host (or [IPv6]) and a port
+_ADDRESS = re.compile(r"^(?:(?P<protocol>[a-z][a-z0-9+]*)://)?(?P<host>\[[0-9A-Fa-f:.]+\]|[^\s:/\[\]]+):(?P<port>\d{1,5})/?$")
+
+
+def check_scheduler_address(address: str) -> None:
+    """Raise :class:`DiarizeError` unless ``address`` reads as ``[PROTOCOL://]HOST:PORT``.
+
+    Checked before anything connects: Dask refuses an address without a port only after it has
+    started its client, whose clean-up then hangs for 40 s and prints a traceback.
+    """
+    match = _ADDRESS.match(address.strip())
+    if match is None or not 0 < int(match.group("port")) < 65536:
+        raise DiarizeError(
+            f"--scheduler {address!r} is not a scheduler address; give PROTOCOL://HOST:PORT, e.g. tcp://HOST:8786 "
+            "(the address `dask scheduler` prints)"
+        )
 
 
 def run_on_cluster(

@@ -9,13 +9,7 @@ from itertools import pairwise
 from pathlib import Path, PurePosixPath
 
 from ..errors import DiarizeError
-
-#: extensions (lower case) of the files taken from a folder; files named one by one are taken
-#: whatever their extension
-AUDIO_EXTENSIONS = frozenset(
-    ".wav .flac .ogg .oga .opus .mp3 .m4a .aac .wma .aif .aiff .au .caf "
-    ".mp4 .m4v .mkv .webm .mov .avi".split()
-)
+from ..input_file import AUDIO_EXTENSIONS  # noqa: F401 (taken from a folder; re-exported)
 
 
 @dataclass(frozen=True)

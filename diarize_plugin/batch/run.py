@@ -44,6 +44,10 @@ def run_batch(
         raise DiarizeError("--jobs runs worker processes on this machine; with --scheduler the cluster's workers run")
     if jobs is not None and jobs < 1:
         raise DiarizeError(f"--jobs must be at least 1, not {jobs}")
+    if scheduler:
+        from .dask_runner import check_scheduler_address
+
+        check_scheduler_address(scheduler)
     recordings = expand_inputs(inputs)
     _refuse_outputs_over_inputs(recordings, Path(out_dir), settings.output_extension)
     expected = made_with(settings)

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
+import signal
 import sys
 import warnings
 from typing import Sequence
@@ -24,6 +26,10 @@ from typing import Sequence
 from ..errors import DiarizeError
 from .common import EXIT_INTERNAL, configure_logging
 from .termination import EXIT_TERMINATED, Terminated, exit_on_terminate
+
+#: exit status when the reader of standard output went away (``| head -1``): 128 + SIGPIPE, what
+#: a shell reports for any tool ended by a closed pipe
+EXIT_CLOSED_PIPE = 128 + signal.SIGPIPE
 
 #: first word of the command line -> module of this package; "diarize" is the default command
 COMMANDS = {
@@ -57,6 +63,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DiarizeError as error:
         print(f"diarize: error: {error}", file=sys.stderr)
         return error.exit_code
+    except BrokenPipeError:
+        _detach_stdout()
+        return EXIT_CLOSED_PIPE
     except KeyboardInterrupt:
         print("diarize: interrupted", file=sys.stderr)
         return 130
@@ -69,3 +78,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.getLogger("diarize").debug("internal error", exc_info=True)
         print(f"diarize: internal error: {type(error).__name__}: {error} (rerun with -v for details)", file=sys.stderr)
         return EXIT_INTERNAL
+
+
+def _detach_stdout() -> None:
+    """Point standard output at ``/dev/null``: the reader is gone, and the interpreter's own
+    flush at exit would otherwise print a second BrokenPipeError."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no file descriptor behind sys.stdout (embedded, captured)
+        pass

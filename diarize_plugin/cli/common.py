@@ -20,6 +20,11 @@ from ..errors import DiarizeError
 EXIT_OK, EXIT_UNMATCH, EXIT_ERROR, EXIT_INTERNAL = 0, 1, 2, 3
 #: the output path that means standard output
 STDOUT = "-"
+#: what ``--embedder`` takes, in every command that has it
+EMBEDDER_HELP = ("speaker-embedding model: campplus (bundled CAM++ int8, default), campplus-fp32 (its float32"
+                 " original, bundled), autospeech (after 'diarize models download autospeech'), or PATH.onnx")
+#: the input path that means standard input (audio only), and where it is read from
+STDIN, STDIN_DEVICE = "-", "/dev/stdin"
 
 
 class ArgumentParser(argparse.ArgumentParser):
@@ -50,17 +55,46 @@ def add_verbosity(parser: argparse.ArgumentParser) -> None:
 
 
 def configure_logging(verbose: int, quiet: bool) -> None:
+    """The ``diarize`` logger at the level of ``-q``/``-v``, writing ``diarize: MESSAGE`` lines to
+    the ``sys.stderr`` of now (each command configures it again, so a process that runs several,
+    such as a test, gets each one's lines). Other libraries' loggers (Dask's) are left alone."""
     level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
-    logging.basicConfig(level=level, format="diarize: %(message)s", stream=sys.stderr)
+    logger = logging.getLogger("diarize")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("diarize: %(message)s"))
+    logger.handlers[:] = [handler]
+    logger.setLevel(level)
+    logger.propagate = False
+
+
+def audio_inputs(paths: Sequence[str]) -> list[str]:
+    """``paths`` with ``-`` read as standard input (``/dev/stdin``, which the decoder reads to
+    the end first); at most one may be ``-``, and standard input must not be a terminal."""
+    if list(paths).count(STDIN) > 1:
+        raise DiarizeError("standard input ('-') holds one recording; give the others as files")
+    if STDIN in paths and sys.stdin is not None and sys.stdin.isatty():
+        raise DiarizeError("'-' reads the recording from standard input, but nothing is piped in: "
+                           "cat meeting.wav | diarize -")
+    return [STDIN_DEVICE if path == STDIN else path for path in paths]
+
+
+def writes_to_stream(path: str) -> bool:
+    """Whether the output ``path`` is standard output, a device or a pipe: a name with no
+    extension to tell a format by (``-``, ``/dev/stdout``, ``/dev/null``, a FIFO)."""
+    from ..atomic import is_special_file
+
+    return path in (STDOUT, "/dev/stdout") or is_special_file(path)
 
 
 def check_writable(path: str) -> None:
     """Fail before the long work when the output cannot be written: its folder is missing or
-    read-only, it is a folder, or it is a device or pipe that refuses writing."""
-    from ..atomic import is_special_file
+    read-only, its name is too long for the file system, it is a folder, or it is a device or
+    pipe that refuses writing."""
+    from ..atomic import check_name_length, is_special_file
 
     if path == STDOUT:
         return
+    check_name_length(path)
     if is_special_file(path):
         if not os.access(path, os.W_OK):
             raise DiarizeError(f"cannot write {path}: permission denied; choose another output")
@@ -136,7 +170,7 @@ def add_voice_db(parser: argparse.ArgumentParser) -> None:
 
 def add_voice_options(parser: argparse.ArgumentParser) -> None:
     """The embedder and the voice database of the commands that embed voices (enroll, identify)."""
-    parser.add_argument("--embedder", default="campplus", help="campplus (bundled, default), autospeech, or PATH.onnx")
+    parser.add_argument("--embedder", default="campplus", help=EMBEDDER_HELP)
     parser.add_argument("--model-dir", help="folder of downloaded models")
     parser.add_argument("--threads", type=positive_int,
                         help="ONNX Runtime threads (default: $DIARIZE_THREADS, else the number of cores)")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sys
+import time
 from pathlib import Path
 
 from ..counting import COUNTING_METHODS, DEFAULT_COUNTING
@@ -11,11 +13,27 @@ from ..decoding import DECODINGS, DEFAULT_DECODING
 from ..errors import DiarizeError
 from ..input_file import check_input_file
 from ..threads import resolve_threads
-from .common import STDOUT, EXIT_OK, ArgumentParser, add_verbosity, check_outputs, positive_int, warn_all, write_outputs
+from .common import EMBEDDER_HELP, STDOUT, EXIT_OK, ArgumentParser, add_verbosity, audio_inputs, check_outputs, positive_int, warn_all, write_outputs, writes_to_stream
+
+
+class _DiarizeParser(ArgumentParser):
+    """The ``diarize`` command's parser: ``--voices`` takes an optional database, so a recording
+    written right after it (``diarize --voices meeting.wav --out x.srt``) would be read as the
+    database and the input reported missing; a recording there is the input instead, with the
+    default database."""
+
+    def parse_known_args(self, args=None, namespace=None):
+        from ..input_file import AUDIO_EXTENSIONS
+
+        args = list(sys.argv[1:] if args is None else args)
+        for index, word in enumerate(args[:-1]):
+            if word == "--voices" and Path(args[index + 1]).suffix.lower() in AUDIO_EXTENSIONS:
+                args[index] = "--voices="
+        return super().parse_known_args(args, namespace)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = ArgumentParser(
+    parser = _DiarizeParser(
         prog="diarize",
         description="Who spoke when: speaker diarization of a recording, optionally merged into its transcript.",
         epilog="Other commands: 'diarize merge RTTM TRANSCRIPT --out OUT', 'diarize report RTTM AUDIO --out R.html',"
@@ -24,8 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
         "'diarize speakers list'. Run each with --help.",
     )
     parser.add_argument("input", nargs="+", metavar="INPUT",
-                        help="audio or video file (WAV, FLAC, MP3, OGG, M4A, MP4, MKV, WEBM, ...); "
-                        "with --out-dir, several files and folders")
+                        help="audio or video file (WAV, FLAC, MP3, OGG, M4A, MP4, MKV, WEBM, ...), or '-' for"
+                        " standard input (cat a.wav | diarize -); with --out-dir, several files and folders")
     parser.add_argument("-o", "--out", default="-", help="output file; '-' (default) writes to stdout")
     parser.add_argument("--format", choices=("rttm", "srt", "vtt", "json", "txt", "textgrid", "eaf", "audacity", "html"),
                         help="output format (default: from the extension of --out: .rttm .srt .vtt .json .txt"
@@ -37,8 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     count.add_argument("--min-speakers", type=int, metavar="A", help="at least A speakers")
     count.add_argument("--max-speakers", type=int, metavar="B", help="at most B speakers")
     tuning = parser.add_argument_group("models and tuning")
-    tuning.add_argument("--embedder", default="campplus",
-                        help="speaker-embedding model: campplus (bundled, default), autospeech, or PATH.onnx")
+    tuning.add_argument("--embedder", default="campplus", help=EMBEDDER_HELP)
     tuning.add_argument("--segmentation", choices=("webrtcvad", "neural"), default=None,
                         help="speech detector: neural (overlap-aware network, default) or webrtcvad (faster, no overlap)")
     tuning.add_argument("--threshold", type=float,
@@ -86,7 +103,7 @@ def run(arguments: argparse.Namespace) -> int:
         if arguments.voices is not None:
             raise DiarizeError("--voices names the speakers of one recording; run diarize FILE --voices for each")
         return batch_mode.run(arguments)
-    arguments.input = arguments.input[0]  # one recording: the behaviour of a single-input command
+    arguments.input = audio_inputs(arguments.input[:1])[0]  # one recording; '-': standard input
     # every option, input and output is checked before the audio is decoded and the models load
     check_input_file(arguments.input)
     resolve_threads(arguments.threads)
@@ -99,16 +116,24 @@ def run(arguments: argparse.Namespace) -> int:
     from ..audio_source import decode_audio
     from ..cluster import SpeakerBounds
     from ..formats import DOCUMENT_FORMATS, exclusive, render_annotation
-    from ..pipeline import DEFAULT_SEGMENTATION, Diarizer, VadOptions
+    from ..pipeline import DEFAULT_SEGMENTATION, Diarizer, VadOptions, check_speaker_room
     from ..progress import no_progress, stderr_progress
 
     segmentation = arguments.segmentation or DEFAULT_SEGMENTATION
     if arguments.vad_aggressiveness is not None and segmentation != "webrtcvad":
         raise DiarizeError(f"--vad-aggressiveness tunes webrtcvad; it needs --segmentation webrtcvad, not {segmentation}")
-    SpeakerBounds.from_options(arguments.num_speakers, arguments.min_speakers, arguments.max_speakers)
+    bounds = SpeakerBounds.from_options(arguments.num_speakers, arguments.min_speakers, arguments.max_speakers)
     if arguments.voices_threshold is not None and arguments.voices is None:
         raise DiarizeError("--voices-threshold needs --voices (name the speakers after enrolled people)")
+    started = time.perf_counter()
     audio = decode_audio(arguments.input)  # once, to a temporary file deleted at exit
+    decoded = time.perf_counter()
+    check_speaker_room(bounds, audio.duration_s, segmentation)  # before the models load
+    if transcript is not None:
+        from ..recording_match import require_same_recording
+
+        require_same_recording(((s.start_s, s.end_s) for s in transcript.segments), audio.duration_s,
+                               what=f"transcript {arguments.transcript}", recording=arguments.input)
     diarizer = Diarizer(
         embedder=arguments.embedder,
         segmentation=segmentation,
@@ -121,6 +146,7 @@ def run(arguments: argparse.Namespace) -> int:
         threads=arguments.threads,
         progress=no_progress if arguments.quiet else stderr_progress,
     )
+    loaded = time.perf_counter()
     count = dict(num_speakers=arguments.num_speakers, min_speakers=arguments.min_speakers,
                  max_speakers=arguments.max_speakers)
     similarity = None
@@ -133,7 +159,11 @@ def run(arguments: argparse.Namespace) -> int:
         naming = diarizer.run_with_voices(audio, gallery, arguments.voices_threshold,
                                           uri=Path(arguments.input).stem, **count)
         annotation, similarity = naming.annotation, naming.similarities()
-    logging.getLogger("diarize").info("%d speakers, %d turns", len(annotation.labels()), len(annotation))
+    record = diarizer.last_run
+    record.stage_s = {"decoding": decoded - started, "models": loaded - decoded, **record.stage_s,
+                      "total": time.perf_counter() - started}
+    for line in record.lines():
+        logging.getLogger("diarize").info("%s", line)
     if arguments.exclusive:
         annotation = exclusive(annotation)
     rendered = []  # every output is rendered before the first one is written
@@ -183,7 +213,7 @@ def _output_format(arguments: argparse.Namespace):
     from ..transcript import TRANSCRIPT_FORMATS, read_transcript, transcript_format_for
 
     output_format = document_format or arguments.format or (
-        transcript_format_for(arguments.out) if arguments.out != STDOUT else transcript_format_for(arguments.transcript)
+        transcript_format_for(arguments.transcript) if writes_to_stream(arguments.out) else transcript_format_for(arguments.out)
     )
     if output_format not in TRANSCRIPT_FORMATS + DOCUMENT_FORMATS:
         raise DiarizeError(

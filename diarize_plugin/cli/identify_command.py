@@ -5,17 +5,17 @@ from __future__ import annotations
 import argparse
 import json
 
-from .common import EXIT_OK, EXIT_UNMATCH, add_verbosity, add_voice_options, parse_time_range
+from .common import ArgumentParser, EXIT_OK, EXIT_UNMATCH, add_verbosity, add_voice_options, audio_inputs, parse_time_range
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = ArgumentParser(
         prog="diarize identify",
         description="Who speaks in a recording of one person, among the enrolled people? Prints the best "
         "matches with their cosine similarity, or 'unknown' below the threshold. "
         "Exit code 0: known, 1: unknown, 2: error.",
     )
-    parser.add_argument("file", help="recording of one person")
+    parser.add_argument("file", help="recording of one person ('-': standard input)")
     parser.add_argument("--top", type=int, default=1, metavar="K", help="show the K best matches (default 1)")
     parser.add_argument("--threshold", type=float,
                         help="similarity from which a voice is named (default: calibrated for the embedder)")
@@ -36,6 +36,7 @@ def run(arguments: argparse.Namespace) -> int:
 
     if arguments.top < 1:
         raise DiarizeError(f"--top counts matches: give 1 or more, not {arguments.top}")
+    arguments.file = audio_inputs([arguments.file])[0]
     check_input_file(arguments.file)  # before the models load
     with VoiceStore.open(arguments.db, create=False) as store:
         diarizer = Diarizer(embedder=arguments.embedder, model_dir=arguments.model_dir, threads=arguments.threads)

@@ -6,7 +6,7 @@ import argparse
 
 from ..errors import DiarizeError
 from ..input_file import check_input_file
-from .common import EXIT_OK, STDOUT, ArgumentParser, add_verbosity, check_outputs, warn_all, write_outputs
+from .common import EXIT_OK, ArgumentParser, add_verbosity, check_outputs, warn_all, write_outputs, writes_to_stream
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -28,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run(arguments: argparse.Namespace) -> int:
     from ..formats import read_rttm_file
+    from ..recording_match import require_same_recording
     from ..transcript import (
         TRANSCRIPT_FORMATS, merge, read_transcript, require_shared_time, transcript_format_for, write_transcript,
     )
@@ -35,7 +36,7 @@ def run(arguments: argparse.Namespace) -> int:
     check_input_file(arguments.rttm, what="RTTM file")
     check_input_file(arguments.transcript, what="transcript")
     fmt = arguments.format or (
-        transcript_format_for(arguments.out) if arguments.out != STDOUT else transcript_format_for(arguments.transcript)
+        transcript_format_for(arguments.transcript) if writes_to_stream(arguments.out) else transcript_format_for(arguments.out)
     )
     if fmt not in TRANSCRIPT_FORMATS:
         raise DiarizeError(f"cannot write a transcript as {fmt!r}; use --format {', '.join(TRANSCRIPT_FORMATS)}")
@@ -43,6 +44,10 @@ def run(arguments: argparse.Namespace) -> int:
     annotation = read_rttm_file(arguments.rttm, arguments.file_id)
     transcript = read_transcript(arguments.transcript)
     require_shared_time(annotation, transcript, rttm=arguments.rttm, transcript_name=arguments.transcript)
+    if annotation:
+        require_same_recording(((s.start_s, s.end_s) for s in transcript.segments),
+                               annotation.get_timeline().extent().end,
+                               what=f"transcript {arguments.transcript}", recording=f"the turns of {arguments.rttm}")
     merged = merge(annotation, transcript, split_segments=not arguments.keep_segments)
     warn_all(merged.warnings)
     write_outputs([(arguments.out, write_transcript(merged, fmt))])

@@ -31,7 +31,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run(arguments: argparse.Namespace) -> int:
     from ..formats import exclusive, read_rttm_file
+    from ..recording_match import require_same_recording
     from ..report import report_html
+    from ..report.audio_source import audio_duration_s
 
     if not arguments.embed_limit_mb >= 0:
         raise DiarizeError(f"--embed-limit-mb must be 0 or more, got {arguments.embed_limit_mb}")
@@ -43,13 +45,21 @@ def run(arguments: argparse.Namespace) -> int:
         check_input_file(path, what=f"{what} file" if what == "RTTM" else what)
     check_outputs([("--out", arguments.out)], inputs)
     annotation = read_rttm_file(arguments.rttm, arguments.file_id)
+    duration_s = audio_duration_s(arguments.audio)
+    if duration_s is not None:
+        require_same_recording(((turn.start, turn.end) for turn in annotation.itersegments()), duration_s,
+                               what=f"RTTM {arguments.rttm}", recording=arguments.audio)
     if arguments.exclusive:
         annotation = exclusive(annotation)
     transcript = None
     if arguments.transcript:
         from ..transcript import merge, read_transcript
 
-        transcript = merge(annotation, read_transcript(arguments.transcript))
+        read = read_transcript(arguments.transcript)
+        if duration_s is not None:
+            require_same_recording(((s.start_s, s.end_s) for s in read.segments), duration_s,
+                                   what=f"transcript {arguments.transcript}", recording=arguments.audio)
+        transcript = merge(annotation, read)
         warn_all(transcript.warnings)
     options = {"rttm": arguments.rttm, "transcript": arguments.transcript, "exclusive": arguments.exclusive or None}
     page = report_html(

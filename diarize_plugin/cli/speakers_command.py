@@ -4,28 +4,29 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
-from .common import EXIT_OK, add_verbosity, add_voice_db, check_writable
+from .common import ArgumentParser, EXIT_OK, STDOUT, add_verbosity, add_voice_db, check_writable
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="diarize speakers", description="List and manage the enrolled people.")
+    parser = ArgumentParser(prog="diarize speakers", description="List and manage the enrolled people.")
     actions = parser.add_subparsers(dest="action", required=True,
                                     metavar="{list,show,rename,remove,export,import}")
     listing = actions.add_parser("list", help="the enrolled people")
     listing.add_argument("--json", action="store_true", help="print JSON")
     show = actions.add_parser("show", help="one person and their voiceprints")
-    show.add_argument("name")
+    show.add_argument("name", help="the person's name, as enrolled")
     show.add_argument("--json", action="store_true", help="print JSON")
     rename = actions.add_parser("rename", help="rename a person")
-    rename.add_argument("old")
-    rename.add_argument("new")
+    rename.add_argument("old", help="the person's name now")
+    rename.add_argument("new", help="the name to give them")
     remove = actions.add_parser("remove", help="delete a person and all their voiceprints from disk")
-    remove.add_argument("name")
+    remove.add_argument("name", help="the person to delete, with every voiceprint")
     export = actions.add_parser("export", help="write everyone to a JSON file (embeddings, no audio)")
-    export.add_argument("path")
+    export.add_argument("path", help="the JSON file to write ('-': standard output); keep it private")
     importing = actions.add_parser("import", help="add the people of an export file (checked before writing)")
-    importing.add_argument("path")
+    importing.add_argument("path", help="a JSON file written by 'diarize speakers export'")
     # --db only after the action: a sub-parser's default would overwrite the main parser's value
     for sub in (listing, show, rename, remove, export, importing):
         add_voice_db(sub)
@@ -37,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run(arguments: argparse.Namespace) -> int:
     from ..voices import VoiceStore, export_voices, import_voices
+    from ..voices.transfer import export_text
 
     action = arguments.action
     if action == "export":
@@ -53,6 +55,11 @@ def run(arguments: argparse.Namespace) -> int:
             removed = store.remove(arguments.name)
             print(f"removed {arguments.name}: {removed} voiceprint{'s' * (removed != 1)} deleted, "
                   f"database {store.path} vacuumed")
+        elif action == "export" and arguments.path == STDOUT:
+            text, count = export_text(store)
+            sys.stdout.write(text)
+            sys.stdout.flush()
+            print(f"exported {count} people to standard output (embeddings, no audio; keep it private)", file=sys.stderr)
         elif action == "export":
             count = export_voices(store, arguments.path)
             print(f"exported {count} people to {arguments.path} (embeddings, no audio; keep it private)")

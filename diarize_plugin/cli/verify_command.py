@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from .common import ArgumentParser, EXIT_OK, EXIT_UNMATCH, add_verbosity
+from .common import EMBEDDER_HELP, ArgumentParser, EXIT_OK, EXIT_UNMATCH, add_verbosity, audio_inputs
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -14,9 +14,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Are two recordings the same speaker? Prints the cosine similarity and match/unmatch. "
         "Exit code 0: match, 1: unmatch, 2: error.",
     )
-    parser.add_argument("first", help="first recording")
-    parser.add_argument("second", help="second recording")
-    parser.add_argument("--embedder", default="campplus", help="campplus (bundled, default), autospeech, or PATH.onnx")
+    parser.add_argument("first", help="first recording ('-': standard input)")
+    parser.add_argument("second", help="second recording ('-': standard input)")
+    parser.add_argument("--embedder", default="campplus", help=EMBEDDER_HELP)
     parser.add_argument("--threshold", type=float, help="similarity at or above which it is a match (default: the model's own)")
     parser.add_argument("--model-dir", help="folder of downloaded models")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
@@ -30,6 +30,7 @@ def run(arguments: argparse.Namespace) -> int:
 
     from ..input_file import check_input_file
 
+    arguments.first, arguments.second = audio_inputs([arguments.first, arguments.second])
     for path in (arguments.first, arguments.second):  # before any model loads
         check_input_file(path)
     from ..verification import format_verification, verify

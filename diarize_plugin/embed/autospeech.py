@@ -34,7 +34,7 @@ import onnxruntime as ort
 
 from ..errors import DiarizeError
 from .base import SpeakerEmbedder
-from .onnx_session import open_session
+from .onnx_session import BatchRunner, open_session
 from .stft import magnitude_spectrogram
 
 SAMPLE_RATE = 16_000
@@ -92,7 +92,7 @@ class AutoSpeechEmbedder(SpeakerEmbedder):
     """AutoSpeech ``proposed_veri.onnx`` with its ``mean.npy``/``std.npy`` normalisation.
 
     ``model_path``: the ONNX file (input ``(N, 300, 257)``); ``mean_path``/``std_path``: 257
-    float values each. ``threads``: ONNX Runtime intra-op threads. ``session``: an already open
+    float values each. ``threads``: batches run side by side, each on one thread. ``session``: an already open
     session for ``model_path`` (the registry opens one to read the input shape).
     """
 
@@ -108,7 +108,8 @@ class AutoSpeechEmbedder(SpeakerEmbedder):
         threads: int | None = None,
         session: ort.InferenceSession | None = None,
     ) -> None:
-        self._session = session if session is not None else open_session(model_path, threads)
+        self._runner = BatchRunner(threads)
+        self._session = session if session is not None else open_session(model_path)
         self.model_files = (Path(model_path), Path(mean_path), Path(std_path))
         model_input = self._session.get_inputs()[0]
         shape = list(model_input.shape)
@@ -197,16 +198,17 @@ class AutoSpeechEmbedder(SpeakerEmbedder):
     def _run(self, network_input: np.ndarray) -> np.ndarray:
         """Run the network over ``(N, 300, 257)`` windows in batches; returns ``(N, D)``."""
         batch = self._fixed_batch or BATCH_WINDOWS
-        outputs = []
-        for start in range(0, network_input.shape[0], batch):
+
+        def embed(start: int) -> np.ndarray:
             chunk = network_input[start : start + batch]
             filled = chunk.shape[0]
             if self._fixed_batch and filled < batch:
                 padding = np.zeros((batch - filled,) + chunk.shape[1:], np.float32)
                 chunk = np.concatenate([chunk, padding])
             result = self._session.run(None, {self._input_name: chunk})[0]
-            outputs.append(np.asarray(result, dtype=np.float32).reshape(chunk.shape[0], -1)[:filled])
-        return np.concatenate(outputs)
+            return np.asarray(result, dtype=np.float32).reshape(chunk.shape[0], -1)[:filled]
+
+        return np.concatenate(list(self._runner.map(embed, range(0, network_input.shape[0], batch))))
 
 
 def load_bin_statistics(path: str | os.PathLike[str], what: str) -> np.ndarray:

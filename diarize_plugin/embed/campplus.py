@@ -19,7 +19,7 @@ import onnxruntime as ort
 
 from .base import SpeakerEmbedder
 from .fbank import frame_samples, kaldi_fbank_batch, num_frames
-from .onnx_session import open_session
+from .onnx_session import BatchRunner, open_session
 
 #: the float32 export shipped inside the package (``--embedder campplus-fp32``)
 BUNDLED_FP32_MODEL_PATH = Path(__file__).resolve().parents[1] / "models" / "campplus.onnx"
@@ -53,8 +53,8 @@ class CampPlusEmbedder(SpeakerEmbedder):
 
     ``model_path``: a CAM++-style ONNX file (input ``(N, T, 80)`` filterbanks); ``None`` uses
     the bundled int8 model (:data:`BUNDLED_FP32_MODEL_PATH` is the float32 one). ``name``: what
-    benchmarks and messages call it. ``threads``: ONNX Runtime intra-op threads (``None``: the default of
-    :func:`open_session`). ``session``: an already opened session for ``model_path``.
+    benchmarks and messages call it. ``threads``: batches run side by side, each on one thread
+    (``None``: ``$DIARIZE_THREADS``, else the cores; the embeddings do not depend on it). ``session``: an already opened session for ``model_path``.
     Raises :class:`DiarizeError` when the model file is missing or broken.
     """
 
@@ -84,7 +84,8 @@ class CampPlusEmbedder(SpeakerEmbedder):
         self.name = name
         self.model_path = Path(model_path) if model_path is not None else BUNDLED_MODEL_PATH
         self.model_files = (self.model_path,)
-        self._session = session if session is not None else open_session(self.model_path, threads)
+        self._runner = BatchRunner(threads)
+        self._session = session if session is not None else open_session(self.model_path)
         self._input_name = self._session.get_inputs()[0].name
         output_size = self._session.get_outputs()[0].shape[-1]
         self._dimension = output_size if isinstance(output_size, int) else EMBEDDING_DIM
@@ -98,7 +99,8 @@ class CampPlusEmbedder(SpeakerEmbedder):
         """Embed 16 kHz mono float32 windows in [-1, 1]; returns ``(N, D)`` float32, input order.
 
         Windows with the same number of frames go through the network together, so no window
-        is padded by another's length and a window's embedding does not depend on its batch.
+        is padded by another's length and a window's embedding does not depend on its batch;
+        the batches run side by side on the embedder's threads, one thread each.
         Raises ``ValueError`` for an empty window.
         """
         padded = [_repeat_to_minimum(np.asarray(window, dtype=np.float32).ravel()) for window in windows]
@@ -106,13 +108,19 @@ class CampPlusEmbedder(SpeakerEmbedder):
         by_frames: dict[int, list[int]] = defaultdict(list)
         for index, window in enumerate(padded):
             by_frames[num_frames(window.size, SAMPLE_RATE)].append(index)
-        for frames in sorted(by_frames):
-            indices = by_frames[frames]
-            used_samples = frame_samples(frames, SAMPLE_RATE)
-            for start in range(0, len(indices), BATCH_SIZE):
-                batch = indices[start : start + BATCH_SIZE]
-                feats = _normalized_fbank(np.stack([padded[index][:used_samples] for index in batch]))
-                embeddings[batch] = self._session.run(None, {self._input_name: feats})[0]
+        batches = [
+            (by_frames[frames][start : start + BATCH_SIZE], frame_samples(frames, SAMPLE_RATE))
+            for frames in sorted(by_frames)
+            for start in range(0, len(by_frames[frames]), BATCH_SIZE)
+        ]
+
+        def embed(batch: tuple[list[int], int]) -> np.ndarray:
+            indices, used_samples = batch
+            feats = _normalized_fbank(np.stack([padded[index][:used_samples] for index in indices]))
+            return self._session.run(None, {self._input_name: feats})[0]
+
+        for (indices, _), batch_embeddings in zip(batches, self._runner.map(embed, batches)):
+            embeddings[indices] = batch_embeddings
         return embeddings
 
     def embed_utterance(self, waveform: np.ndarray) -> np.ndarray:

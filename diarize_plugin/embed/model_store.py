@@ -209,7 +209,7 @@ def _stream(url: str, sink: BinaryIO, label: str, progress: bool) -> None:
 def _check_autospeech(downloaded: Mapping[str, Path], addresses: Mapping[str, str]) -> None:
     """Raise DiarizeError unless the downloaded files are a usable AutoSpeech model."""
     try:
-        session = open_session(downloaded["onnx"], threads=1)
+        session = open_session(downloaded["onnx"])
     except DiarizeError:
         raise DiarizeError(
             f"{addresses['onnx']} did not give an ONNX model that ONNX Runtime can load; "

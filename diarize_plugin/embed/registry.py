@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..errors import DiarizeError
 from .base import SpeakerEmbedder
+from ..threads import resolve_threads
 from .onnx_session import open_session
 
 DEFAULT_EMBEDDER = "campplus"
@@ -55,7 +56,8 @@ def load_embedder(
 
 
 def _load_onnx_file(path: Path, threads: int | None) -> SpeakerEmbedder:
-    session = open_session(path, threads)
+    resolve_threads(threads)  # a bad value is refused before the model loads
+    session = open_session(path)
     shape = session.get_inputs()[0].shape
     if len(shape) == 3 and shape[1] == 300 and shape[2] == 257:
         from .autospeech import AutoSpeechEmbedder

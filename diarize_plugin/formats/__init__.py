@@ -13,6 +13,7 @@ from typing import Mapping
 
 from pyannote.core import Annotation
 
+from ..atomic import is_special_file
 from ..errors import DiarizeError
 from ..transcript.model import Transcript
 from .audacity import annotation_to_audacity, transcript_to_audacity
@@ -41,17 +42,20 @@ DOCUMENT_FORMATS = ("textgrid", "eaf", "audacity", "html")
 
 
 def format_for_path(path: str | os.PathLike[str], explicit: str | None = None) -> str:
-    """The output format: ``explicit`` if given, else from the extension; RTTM for stdout."""
+    """The output format: ``explicit`` if given, else from the extension; RTTM for stdout and
+    for a device or pipe whose name has no known extension (``/dev/null``, ``/dev/stdout``)."""
     if explicit:
         if explicit.lower() not in FORMATS:
             raise DiarizeError(f"unknown format {explicit!r}; use one of {', '.join(FORMATS)}")
         return explicit.lower()
-    if str(path) == "-":
+    if str(path) in ("-", "/dev/stdout"):
         return "rttm"
     suffix = Path(path).suffix.lower()
     for name, suffixes in FORMATS.items():
         if suffix in suffixes:
             return name
+    if is_special_file(path):  # /dev/null, /dev/stdout, a named pipe: no extension to go by
+        return "rttm"
     if suffix == ".txt":
         raise DiarizeError(
             f"{Path(path).name}: plain text (.txt) labels a transcript; add --transcript, or write speaker "

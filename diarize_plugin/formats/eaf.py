@@ -3,8 +3,9 @@
 The document follows the EAF 3.0 schema (``http://www.mpi.nl/tools/elan/EAFv3.0.xsd``):
 ``HEADER`` (time unit milliseconds, the media file when known), ``TIME_ORDER`` (one time slot
 per distinct boundary), a ``TIER`` per speaker whose annotations carry the speaker's label,
-then one ``LINGUISTIC_TYPE`` they all refer to. With a merged transcript that has word times,
-a ``words`` tier holds each timed word.
+then one ``LINGUISTIC_TYPE`` they all refer to. With a merged transcript, a ``words`` tier holds
+each timed word, or, without word times, a ``transcript`` tier each segment as
+``SPEAKER_00: text``.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pyannote.core import Annotation
 
 from ..transcript.model import Transcript
 from .document_date import document_date
-from .word_intervals import word_intervals
+from .word_intervals import tier_name, transcript_intervals
 
 SCHEMA_URL = "http://www.mpi.nl/tools/elan/EAFv3.0.xsd"
 LINGUISTIC_TYPE = "diarization"
@@ -94,7 +95,7 @@ def _tiers(annotation: Annotation, transcript: Transcript | None) -> list[tuple[
         marks = [(_ms(segment.start), _ms(segment.end), label)
                  for segment in annotation.label_timeline(label, copy=False).support()]
         tiers.append((label, label, [mark for mark in marks if mark[1] > mark[0]]))
-    words = word_intervals(transcript) if transcript is not None else []
+    words = transcript_intervals(transcript) if transcript is not None else []
     if words:
         marks, cursor_ms = [], 0
         for word in words:
@@ -102,7 +103,7 @@ def _tiers(annotation: Annotation, transcript: Transcript | None) -> list[tuple[
             if end_ms > start_ms:
                 marks.append((start_ms, end_ms, word.text))
                 cursor_ms = end_ms
-        tiers.append((WORDS_TIER if WORDS_TIER not in labels else f"{WORDS_TIER} (transcript)", "", marks))
+        tiers.append((tier_name(transcript, labels), "", marks))
     return tiers
 
 

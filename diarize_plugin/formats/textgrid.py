@@ -2,7 +2,8 @@
 
 Each speaker tier covers the whole recording: the speaker's turns carry the speaker's label,
 the time between them empty intervals, as Praat requires of an interval tier. When a merged
-transcript with word times is given, a ``words`` tier holds each timed word.
+transcript is given, a ``words`` tier holds each timed word, or, when it has no word times, a
+``transcript`` tier each segment as ``SPEAKER_00: text``.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from pyannote.core import Annotation
 
 from ..transcript.model import Transcript
-from .word_intervals import word_intervals
+from .word_intervals import tier_name, transcript_intervals
 
 #: name of the tier of transcript words (another name is used if a speaker has this one)
 WORDS_TIER = "words"
@@ -19,14 +20,15 @@ WORDS_TIER = "words"
 def annotation_to_textgrid(
     annotation: Annotation, transcript: Transcript | None = None, duration_s: float | None = None
 ) -> str:
-    """TextGrid text for ``annotation``: one interval tier per speaker (labels sorted), then a
-    words tier when ``transcript`` (merged with :func:`diarize_plugin.merge`) has word times.
+    """TextGrid text for ``annotation``: one interval tier per speaker (labels sorted), then,
+    with a ``transcript`` (merged with :func:`diarize_plugin.merge`), a words tier of its timed
+    words or, without word times, a transcript tier of its labelled segments.
 
     The grid spans 0 to ``duration_s`` seconds, or to the last turn or word if that is later.
     Times are written in seconds with up to 6 decimals.
     """
     labels = sorted((str(label) for label in annotation.labels()))
-    words = word_intervals(transcript, precision_s=1e-6) if transcript is not None else []
+    words = transcript_intervals(transcript, precision_s=1e-6) if transcript is not None else []
     end_s = max([duration_s or 0.0, annotation.get_timeline().extent().end if annotation else 0.0]
                 + [word.end_s for word in words])
     tiers = []
@@ -34,8 +36,7 @@ def annotation_to_textgrid(
         support = annotation.label_timeline(label, copy=False).support()
         tiers.append((label, [(segment.start, segment.end, label) for segment in support]))
     if words:
-        name = WORDS_TIER if WORDS_TIER not in labels else f"{WORDS_TIER} (transcript)"
-        tiers.append((name, [(word.start_s, word.end_s, word.text) for word in words]))
+        tiers.append((tier_name(transcript, labels), [(word.start_s, word.end_s, word.text) for word in words]))
     lines = [
         'File type = "ooTextFile"',
         'Object class = "TextGrid"',

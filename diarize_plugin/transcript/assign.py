@@ -283,6 +283,7 @@ def _assigned(
                 speaker=_majority(timed, words, run),
                 cue_id=None,
                 raw=dict(segment.raw) if segment.raw is not None else None,
+                markup=None,
             )
         )
     return pieces
@@ -371,8 +372,8 @@ def _warnings(
             )
     if reversed_count:
         warnings.append(
-            f"{reversed_count} words or segments end before they start; speakers were assigned "
-            "as if their times were the other way round"
+            f"{reversed_count} words or segments end before they start; speakers were assigned, and "
+            "subtitle cues written, as if their times were the other way round"
         )
     starts = [timed.segment.start_s for timed in timed_segments]
     disorder = next((i for i in range(1, len(starts)) if starts[i] < starts[i - 1]), None)

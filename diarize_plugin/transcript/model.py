@@ -44,6 +44,8 @@ class Segment:
     gave no word times. ``speaker`` comes from the input (a WebVTT ``<v Name>`` tag, a JSON
     ``speaker`` field, an ``SPEAKER_00:`` prefix) or from :func:`merge`. ``cue_id`` and
     ``cue_settings`` keep a subtitle cue's identifier and its WebVTT settings / SRT coordinates.
+    ``start_s`` may exceed ``end_s`` in a damaged input; writers put such a cue the right way
+    round (:meth:`ordered_times`).
     """
 
     start_s: float
@@ -54,11 +56,18 @@ class Segment:
     cue_id: str | None = None
     cue_settings: str = ""
     raw: dict[str, Any] | None = field(default=None, compare=False, repr=False)
+    #: a WebVTT cue's text as read, tags and entities kept (``text`` is it as plain text):
+    #: written back when a WebVTT input is written as WebVTT
+    markup: str | None = field(default=None, compare=False, repr=False)
 
     @property
     def duration_s(self) -> float:
         """Length of the segment in seconds (never negative)."""
         return max(0.0, self.end_s - self.start_s)
+
+    def ordered_times(self) -> tuple[float, float]:
+        """``(start_s, end_s)``, swapped when the segment ends before it starts."""
+        return (self.start_s, self.end_s) if self.start_s <= self.end_s else (self.end_s, self.start_s)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ label cues the same way: ``SPEAKER_00: text`` in SRT and ``<v SPEAKER_00>text`` 
 
 from __future__ import annotations
 
+import html
 import re
 
 from ..errors import DiarizeError
@@ -25,6 +26,9 @@ _VOICE_CLOSE = re.compile(r"</v\s*>")
 _VTT_HEADER = re.compile(r"^WEBVTT(?:[ \t].*)?$")
 # WebVTT markup that must survive writing; any other "<" is escaped as text.
 _VTT_TAG_START = re.compile(r"<(?!/?(?:c|i|b|u|ruby|rt|lang|v)[\s.>]|\d)")
+#: any WebVTT tag (class, italics, bold, underline, ruby, language, voice, timestamp): markup,
+#: not text, for every output but WebVTT
+_VTT_ANY_TAG = re.compile(r"</?(?:c|i|b|u|ruby|rt|lang|v)(?:[.\s][^>]*)?>|<\d[\d:.]*>")
 _VTT_BARE_AMPERSAND = re.compile(r"&(?!(?:[A-Za-z]+|#\d+|#[xX][0-9A-Fa-f]+);)")
 
 
@@ -194,15 +198,16 @@ def _vtt_segment(block: list[str], first_number: int, source: str) -> Segment:
     start_s, end_s, settings = _timing(match, source, first_number + timing_index)
     payload = "\n".join(block[timing_index + 1:])
     voice = _VOICE_OPEN.search(payload)
-    speaker = (voice.group(1) or "").strip() or None if voice is not None else None
-    text = _VOICE_CLOSE.sub("", _VOICE_OPEN.sub("", payload))
+    speaker = html.unescape((voice.group(1) or "").strip()) or None if voice is not None else None
+    markup = _VOICE_CLOSE.sub("", _VOICE_OPEN.sub("", payload))
     return Segment(
         start_s=start_s,
         end_s=end_s,
-        text=text,
+        text=html.unescape(_VTT_ANY_TAG.sub("", markup)),
         speaker=speaker,
         cue_id=cue_id,
         cue_settings=settings,
+        markup=markup,
     )
 
 
@@ -213,7 +218,8 @@ def format_srt(transcript: Transcript) -> str:
         body = _cue_body(segment.text)
         if segment.speaker is not None:
             body = f"{segment.speaker}: {body}"
-        timing = f"{srt_timestamp(segment.start_s)} --> {srt_timestamp(segment.end_s)}"
+        start_s, end_s = segment.ordered_times()
+        timing = f"{srt_timestamp(start_s)} --> {srt_timestamp(end_s)}"
         if segment.cue_settings and transcript.shape == "srt":
             timing += f" {segment.cue_settings}"
         cues.append(f"{number}\n{timing}\n{body}\n")
@@ -230,16 +236,17 @@ def format_vtt(transcript: Transcript) -> str:
         lines = []
         if segment.cue_id is not None and transcript.shape == "vtt":
             lines.append(segment.cue_id)
-        timing = f"{vtt_timestamp(segment.start_s)} --> {vtt_timestamp(segment.end_s)}"
+        start_s, end_s = segment.ordered_times()
+        timing = f"{vtt_timestamp(start_s)} --> {vtt_timestamp(end_s)}"
         if segment.cue_settings and transcript.shape == "vtt":
             timing += f" {segment.cue_settings}"
         lines.append(timing)
-        body = _cue_body(segment.text)
-        if transcript.shape != "vtt":
-            body = _escape_vtt(body)
+        if transcript.shape == "vtt" and segment.markup is not None:
+            body = _cue_body(segment.markup)  # the cue as read, markup and all
+        else:
+            body = _escape_vtt(_cue_body(segment.text))
         if segment.speaker is not None:
-            # ">" would end the tag early; a voice name cannot carry it.
-            body = f"<v {segment.speaker.replace('>', '')}>{body}"
+            body = f"<v {_escape_voice(segment.speaker)}>{body}"
         lines.append(body)
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + "\n"
@@ -249,6 +256,12 @@ def _cue_body(text: str) -> str:
     # A blank line or an arrow inside a cue would end it early when the file is read back.
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     return "\n".join(lines).replace("-->", "->")
+
+
+def _escape_voice(name: str) -> str:
+    """A voice tag's annotation: ``&``, ``<`` and ``>`` as entities (``>`` would end the tag,
+    ``</v>`` inside it would close the voice)."""
+    return name.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _escape_vtt(text: str) -> str:

@@ -27,8 +27,10 @@ from .speaker_speech import solo_speech, speech_samples
 if TYPE_CHECKING:
     from ..pipeline import Diarizer
 
-#: seconds of speech a recording needs to be enrolled
+#: seconds of speech a person's recordings need, together, to be enrolled
 MIN_ENROLL_SPEECH_S = 3.0
+#: seconds of speech each recording of an enrollment needs (they are pooled)
+MIN_RECORDING_SPEECH_S = 1.0
 #: seconds of speech a recording needs to be identified
 MIN_IDENTIFY_SPEECH_S = 1.0
 #: at most this much speech (seconds, spread over the recording) goes into one embedding
@@ -52,19 +54,23 @@ def recording_voice(
     min_speech_s: float,
     segment: Segment | None = None,
     source_name: str | None = None,
+    warn_below_s: float | None = None,
 ) -> Voice:
     """The voice of ``audio`` (a file, or a 16 kHz mono waveform) inside ``segment`` (seconds).
 
     ``diarizer``: a :class:`diarize_plugin.pipeline.Diarizer`; its embedder makes the
-    embedding. Raises :class:`DiarizeError` when the audio cannot be read, the segment lies
+    embedding. ``warn_below_s``: seconds of speech under which a warning names the recording
+    (default: ``min_speech_s``, at least 3). Raises :class:`DiarizeError` when the audio cannot be read, the segment lies
     outside it, it holds less than ``min_speech_s`` seconds of speech, or more than one speaker.
     """
     if isinstance(audio, np.ndarray):
-        waveform, name, sha256 = np.asarray(audio, dtype=np.float32), source_name or "waveform", _array_sha256(audio)
+        waveform, name = np.asarray(audio, dtype=np.float32), source_name or "waveform"
     else:
-        waveform, name, sha256 = load_audio(audio), source_name or Path(audio).name, sha256_of_files([audio])
+        waveform, name = load_audio(audio), source_name or Path(audio).name
+    sha256 = recording_sha256(audio)
     waveform = _crop(waveform, segment, name)
-    require_speech(waveform, source=name, min_speech_s=min_speech_s, warn_below_s=max(min_speech_s, 3.0))
+    warn_below_s = max(min_speech_s, 3.0) if warn_below_s is None else warn_below_s
+    require_speech(waveform, source=name, min_speech_s=min_speech_s, warn_below_s=warn_below_s)
     annotation = diarizer.run(waveform, uri=name)
     speakers = annotation.labels()
     if not speakers:
@@ -77,6 +83,13 @@ def recording_voice(
     speech = solo_speech(annotation, speakers[0])
     embedding = diarizer.embedder.embed_utterance(speech_samples(waveform, speech, MAX_SPEECH_S))
     return Voice(np.asarray(embedding, dtype=np.float32), float(min(speech.duration(), MAX_SPEECH_S)), name, sha256)
+
+
+def recording_sha256(audio: str | os.PathLike[str] | np.ndarray) -> str:
+    """The sha256 of a recording: of the file's bytes, or of a waveform's float32 samples."""
+    if isinstance(audio, np.ndarray):
+        return _array_sha256(audio)
+    return sha256_of_files([audio])
 
 
 def _array_sha256(waveform: np.ndarray) -> str:

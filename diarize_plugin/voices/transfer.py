@@ -33,6 +33,13 @@ _SHA256_LENGTH = 64
 
 def export_voices(store: VoiceStore, path: str | os.PathLike[str]) -> int:
     """Write every person of ``store`` to ``path`` as JSON (mode 0600); returns how many."""
+    text, count = export_text(store)
+    atomic_write_text(path, text, mode=FILE_MODE)
+    return count
+
+
+def export_text(store: VoiceStore) -> tuple[str, int]:
+    """Every person of ``store`` as the JSON text of an export file, and how many they are."""
     people = store.people()
     document = {
         "format": FORMAT_NAME,
@@ -58,8 +65,7 @@ def export_voices(store: VoiceStore, path: str | os.PathLike[str]) -> int:
             for person in people
         ],
     }
-    atomic_write_text(path, json.dumps(document, indent=1, ensure_ascii=False) + "\n", mode=FILE_MODE)
-    return len(people)
+    return json.dumps(document, indent=1, ensure_ascii=False) + "\n", len(people)
 
 
 def read_export(path: str | os.PathLike[str]) -> list[Person]:
