@@ -17,6 +17,7 @@ from pyannote.core import Annotation
 
 from .audio import SAMPLE_RATE, prepare_waveform
 from .audio_source import AudioSource, InMemoryAudio, decode_audio
+from .channels import DEFAULT_CHANNELS
 from .cluster import SpeakerBounds
 from .counting import DEFAULT_COUNTING, Counting
 from .embed.base import SpeakerEmbedder
@@ -184,6 +185,14 @@ class Diarizer:
         refinement); see :mod:`diarize_plugin.counting` (not in ``"local"`` identity mode).
     reassign:
         after counting, give every window to its nearest speaker centroid until nothing moves.
+    channels:
+        how a recording with several channels is diarized: ``"auto"`` (default: one speaker
+        per channel when the channels hold one voice each, else as ``"mix"``), ``"mix"``
+        (channels averaged) or ``"split"`` (one speaker per channel); see
+        :mod:`diarize_plugin.channels`. Mono input is diarized alike in every mode.
+    channel_names:
+        the speaker label of each channel (``("agent", "customer")``), in ``"auto"`` (when it
+        finds the channels separated) and ``"split"``; default ``SPEAKER_00`` for channel 0, ...
     """
 
     def __init__(
@@ -204,11 +213,18 @@ class Diarizer:
         decoding: str = DEFAULT_DECODING,
         counting: str = DEFAULT_COUNTING,
         reassign: bool = False,
+        channels: str = DEFAULT_CHANNELS,
+        channel_names: "tuple[str, ...] | list[str] | None" = None,
     ) -> None:
         check_options(
             segmentation, threshold, overlap_threshold, window_s, hop_s,
             vad=vad, threads=threads, decoding=decoding, counting=counting,
         )
+        from .channels.evidence import check_channel_options
+
+        check_channel_options(channels, channel_names)
+        self.channels = channels
+        self.channel_names = None if channel_names is None else tuple(channel_names)
         self.embedder = embedder if isinstance(embedder, SpeakerEmbedder) else load_embedder(embedder, model_dir, threads)
         local = segmentation == "neural" and neural_identity == "local"
         calibrated = self.embedder.segment_clustering_threshold if local else self.embedder.clustering_threshold
@@ -262,12 +278,29 @@ class Diarizer:
         if isinstance(audio, AudioSource):
             return self._run(audio, bounds, uri or "waveform")
         if isinstance(audio, np.ndarray):
-            waveform = prepare_waveform(audio, SAMPLE_RATE, origin="waveform")
-            return self._run(InMemoryAudio(waveform), bounds, uri or "waveform")
-        with decode_audio(audio) as decoded:
+            return self._run(self._waveform_source(audio), bounds, uri or "waveform")
+        with self._decode(audio) as decoded:
             return self._run(decoded, bounds, uri or Path(audio).stem)
 
+    def _decode(self, path: str | os.PathLike[str]) -> AudioSource:
+        """The recording at ``path``, decoded; its channels kept unless they are mixed anyway."""
+        if self.channels == "mix":
+            return decode_audio(path)
+        from .channels.source import decode_with_channels
+
+        return decode_with_channels(path)
+
+    def _waveform_source(self, samples: np.ndarray) -> AudioSource:
+        if self.channels == "mix":
+            return InMemoryAudio(prepare_waveform(samples, SAMPLE_RATE, origin="waveform"))
+        from .channels.source import channel_audio_from_array
+
+        return channel_audio_from_array(samples)
+
     def _run(self, audio: AudioSource, bounds: SpeakerBounds, uri: str) -> Annotation:
+        from .channels.evidence import check_channel_input
+
+        check_channel_input(audio, self.channels, self.channel_names, bounds, origin=f"input {uri}")
         check_speaker_room(bounds, audio.duration_s, self.segmentation, self.window_s, self.hop_s)
         neural = self._neural
         record = RunRecord(
@@ -285,9 +318,21 @@ class Diarizer:
                 annotation = neural(audio, bounds, self.threshold, uri=uri, progress=self.progress)
             else:
                 annotation = self._run_webrtcvad(audio, bounds, uri, self.threshold, self.merge_similarity)
+            if self.channels != "mix":
+                annotation = self._with_channels(audio, annotation, bounds)
         record.add_time("other", max(time.perf_counter() - started - sum(record.stage_s.values()), 0.0))
         record.speakers, record.turns = len(annotation.labels()), len(annotation)
         return annotation
+
+    def _with_channels(self, audio: AudioSource, annotation: Annotation, bounds: SpeakerBounds) -> Annotation:
+        """The turns found on the mix, given the channels' evidence (:mod:`diarize_plugin.channels`)."""
+        from .channels.evidence import apply_channel_evidence
+        from .channels.source import ChannelAudio
+
+        if not isinstance(audio, ChannelAudio):
+            return apply_channel_evidence(audio, annotation, self.channels, self.channel_names, bounds)
+        with stage("channels"):
+            return apply_channel_evidence(audio, annotation, self.channels, self.channel_names, bounds)
 
     def run_with_voices(
         self,
@@ -309,10 +354,10 @@ class Diarizer:
         chosen = self.embedder.identification_threshold if threshold is None else check_threshold(threshold)
         check_audio_argument(audio)
         if isinstance(audio, (AudioSource, np.ndarray)):
-            source = audio if isinstance(audio, AudioSource) else InMemoryAudio(prepare_waveform(audio, SAMPLE_RATE))
+            source = audio if isinstance(audio, AudioSource) else self._waveform_source(audio)
             annotation = self.run(source, num_speakers, min_speakers, max_speakers, uri=uri or "waveform")
             return name_speakers(annotation, source, self.embedder, gallery, chosen)
-        with decode_audio(audio) as decoded:
+        with self._decode(audio) as decoded:
             annotation = self.run(decoded, num_speakers, min_speakers, max_speakers, uri=uri or Path(audio).stem)
             return name_speakers(annotation, decoded, self.embedder, gallery, chosen)
 

@@ -50,6 +50,14 @@ def build_parser() -> argparse.ArgumentParser:
                         " .TextGrid .eaf .html; RTTM on stdout); audacity: a label track; html: a report to look and listen")
     parser.add_argument("--exclusive", action="store_true",
                         help="at most one speaker at any time (in overlap, the speaker of the longer turn), in every output")
+    from ..channels import CHANNEL_MODES, DEFAULT_CHANNELS
+
+    parser.add_argument("--channels", choices=CHANNEL_MODES, default=DEFAULT_CHANNELS,
+                        help="a recording with several channels: auto (default: one speaker per channel when each"
+                        " channel holds one voice, as call recorders keep agent and customer; else mixed), mix"
+                        " (channels averaged) or split (one speaker per channel)")
+    parser.add_argument("--channel-names", metavar="A,B",
+                        help="speaker label of each channel, comma-separated (agent,customer), with --channels auto or split")
     count = parser.add_argument_group("number of speakers (default: found automatically)")
     count.add_argument("--num-speakers", type=int, metavar="N", help="exactly N speakers")
     count.add_argument("--min-speakers", type=int, metavar="A", help="at least A speakers")
@@ -113,7 +121,6 @@ def run(arguments: argparse.Namespace) -> int:
     inputs = [("input", arguments.input)] + ([("--transcript", arguments.transcript)] if arguments.transcript else [])
     outputs = [("--out", arguments.out)] + ([("--rttm", arguments.rttm)] if arguments.rttm else [])
     check_outputs(outputs, inputs)
-    from ..audio_source import decode_audio
     from ..cluster import SpeakerBounds
     from ..formats import DOCUMENT_FORMATS, exclusive, render_annotation
     from ..pipeline import DEFAULT_SEGMENTATION, Diarizer, VadOptions, check_speaker_room
@@ -123,12 +130,16 @@ def run(arguments: argparse.Namespace) -> int:
     if arguments.vad_aggressiveness is not None and segmentation != "webrtcvad":
         raise DiarizeError(f"--vad-aggressiveness tunes webrtcvad; it needs --segmentation webrtcvad, not {segmentation}")
     bounds = SpeakerBounds.from_options(arguments.num_speakers, arguments.min_speakers, arguments.max_speakers)
+    channel_names = _channel_names(arguments)
     if arguments.voices_threshold is not None and arguments.voices is None:
         raise DiarizeError("--voices-threshold needs --voices (name the speakers after enrolled people)")
     started = time.perf_counter()
-    audio = decode_audio(arguments.input)  # once, to a temporary file deleted at exit
+    audio = _decode(arguments.input, arguments.channels)  # once, to a temporary file deleted at exit
     decoded = time.perf_counter()
     check_speaker_room(bounds, audio.duration_s, segmentation)  # before the models load
+    from ..channels.evidence import check_channel_input
+
+    check_channel_input(audio, arguments.channels, channel_names, bounds, origin=f"input {arguments.input}")
     if transcript is not None:
         from ..recording_match import require_same_recording
 
@@ -142,6 +153,8 @@ def run(arguments: argparse.Namespace) -> int:
         overlap_threshold=arguments.overlap_threshold,
         decoding=arguments.decoding,
         counting=arguments.counting,
+        channels=arguments.channels,
+        channel_names=channel_names,
         model_dir=arguments.model_dir,
         threads=arguments.threads,
         progress=no_progress if arguments.quiet else stderr_progress,
@@ -194,6 +207,24 @@ def run(arguments: argparse.Namespace) -> int:
         )))
     write_outputs(rendered)
     return EXIT_OK
+
+
+def _channel_names(arguments: argparse.Namespace) -> tuple[str, ...] | None:
+    """``--channel-names`` as a tuple (checked with ``--channels``), or ``None``."""
+    from ..channels.evidence import check_channel_options
+    from ..channels.naming import parse_channel_names
+
+    names = None if arguments.channel_names is None else parse_channel_names(arguments.channel_names)
+    check_channel_options(arguments.channels, names)
+    return names
+
+
+def _decode(path: str, channels: str):
+    """The input decoded once: its channels kept beside the mix unless ``--channels mix``."""
+    from ..audio_source import decode_audio
+    from ..channels.source import decode_with_channels
+
+    return decode_audio(path) if channels == "mix" else decode_with_channels(path)
 
 
 def _output_format(arguments: argparse.Namespace):
