@@ -314,25 +314,31 @@ class Diarizer:
         self.last_run = record
         started = time.perf_counter()
         with recording(record):
+            evidence = self._channel_evidence(audio, bounds)
+            source = audio if evidence is None else evidence.source
             if neural is not None:
-                annotation = neural(audio, bounds, self.threshold, uri=uri, progress=self.progress)
+                annotation = neural(source, bounds, self.threshold, uri=uri, progress=self.progress)
             else:
-                annotation = self._run_webrtcvad(audio, bounds, uri, self.threshold, self.merge_similarity)
-            if self.channels != "mix":
-                annotation = self._with_channels(audio, annotation, bounds)
+                annotation = self._run_webrtcvad(source, bounds, uri, self.threshold, self.merge_similarity)
+            if evidence is not None:
+                with stage("channels"):
+                    annotation = evidence.apply(annotation)
         record.add_time("other", max(time.perf_counter() - started - sum(record.stage_s.values()), 0.0))
         record.speakers, record.turns = len(annotation.labels()), len(annotation)
         return annotation
 
-    def _with_channels(self, audio: AudioSource, annotation: Annotation, bounds: SpeakerBounds) -> Annotation:
-        """The turns found on the mix, given the channels' evidence (:mod:`diarize_plugin.channels`)."""
-        from .channels.evidence import apply_channel_evidence
+    def _channel_evidence(self, audio: AudioSource, bounds: SpeakerBounds):
+        """What the channels of ``audio`` say (:mod:`diarize_plugin.channels`), or ``None``
+        where the mix alone decides (``channels="mix"``, one channel)."""
+        if self.channels == "mix":
+            return None
+        from .channels.evidence import channel_evidence
         from .channels.source import ChannelAudio
 
         if not isinstance(audio, ChannelAudio):
-            return apply_channel_evidence(audio, annotation, self.channels, self.channel_names, bounds)
+            return channel_evidence(audio, self.channels, self.channel_names, bounds)  # None
         with stage("channels"):
-            return apply_channel_evidence(audio, annotation, self.channels, self.channel_names, bounds)
+            return channel_evidence(audio, self.channels, self.channel_names, bounds)
 
     def run_with_voices(
         self,

@@ -188,3 +188,10 @@ def test_cli_split_writes_named_turns(call: Path, tmp_path: Path, capsys: pytest
     assert code == 0, err
     labels = {line.split()[7] for line in out.read_text(encoding="utf-8").splitlines()}
     assert labels == {"agent", "customer"}
+
+
+def test_closing_a_channel_recording_removes_its_temporary_files(call: Path, tmp_path: Path) -> None:
+    decoded = decode_with_channels(call, temp_dir=tmp_path)
+    assert isinstance(decoded, ChannelAudio) and len(list(tmp_path.iterdir())) == 3  # the mix and each channel
+    decoded.close()
+    assert list(tmp_path.iterdir()) == []
