@@ -195,3 +195,35 @@ def test_closing_a_channel_recording_removes_its_temporary_files(call: Path, tmp
     assert isinstance(decoded, ChannelAudio) and len(list(tmp_path.iterdir())) == 3  # the mix and each channel
     decoded.close()
     assert list(tmp_path.iterdir()) == []
+
+
+#: a colleague (party 2) takes over the left channel from party 0 half way through
+HANDOVER_SCRIPT = [(0, 0.5, 6.5, 0.0), (1, 7.5, 5.5, 0.0), (0, 13.5, 6.5, 6.5), (1, 20.5, 5.5, 5.5),
+                   (2, 26.5, 8.5, 0.0), (1, 35.5, 4.5, 0.0), (2, 40.5, 9.5, 8.5), (1, 50.5, 4.0, 4.5)]
+
+
+def test_auto_keeps_a_second_voice_on_one_channel_apart(tmp_path: Path, campplus) -> None:
+    files = librispeech_files()
+    voices = [soundfile.read(str(files[index]), dtype="float32")[0] for index in (0, 1, 2)]
+    voices = [voice * np.float32(0.1 / np.sqrt(np.mean(np.square(voice)))) for voice in voices]
+    tracks = np.zeros((3, 56 * SAMPLE_RATE), dtype=np.float32)
+    for party, start_s, duration_s, offset_s in HANDOVER_SCRIPT:
+        start, length = int(start_s * SAMPLE_RATE), int(duration_s * SAMPLE_RATE)
+        tracks[party, start : start + length] += np.resize(voices[party][int(offset_s * SAMPLE_RATE):], length)
+    left, right = tracks[0] + tracks[2], tracks[1]
+    leak = 10 ** (LEAK_DB / 20)
+    noise = np.random.default_rng(1).normal(0.0, 1e-3, (2, tracks.shape[1])).astype(np.float32)
+    path = tmp_path / "handover.wav"
+    soundfile.write(str(path), (np.stack([left + leak * right, right + leak * left]) + noise).T, SAMPLE_RATE, subtype="PCM_16")
+    auto = Diarizer(embedder=campplus, channel_names=("agent", "customer")).run(path)
+    assert sorted(auto.labels()) == ["agent", "agent_2", "customer"]
+    # the channel's main voice (the one that speaks most) is "agent", the other "agent_2"
+    holders = set()
+    for party in (0, 2):
+        turns = Timeline([Segment(s, s + d) for p, s, d, _ in HANDOVER_SCRIPT if p == party])
+        held = {label: _seconds_inside(auto, label, turns) for label in ("agent", "agent_2")}
+        assert max(held.values()) > 0.9 * sum(held.values()) and sum(held.values()) > 8.0, (party, held)
+        holders.add(max(held, key=held.get))
+    assert holders == {"agent", "agent_2"}
+    split = Diarizer(embedder=campplus, channels="split", channel_names=("agent", "customer")).run(path)
+    assert sorted(split.labels()) == ["agent", "customer"]

@@ -19,8 +19,9 @@ MIN_PIECE_S = 0.05
 def timeline_mask(timeline: Timeline, centres_s: np.ndarray) -> np.ndarray:
     """``(frames,)`` booleans: which frame centres fall inside ``timeline``."""
     mask = np.zeros(len(centres_s), dtype=bool)
-    for segment in timeline.support():
-        mask[(centres_s >= segment.start) & (centres_s < segment.end)] = True
+    for segment in timeline.support():  # centres are sorted: each segment is one slice
+        first, last = np.searchsorted(centres_s, [segment.start, segment.end], side="left")
+        mask[first:last] = True
     return mask
 
 

@@ -25,7 +25,7 @@ HOME_SHARE = 0.8
 #: ... and becomes a speaker of its own there when it holds at least this share of the channel
 MIN_CHANNEL_SHARE = 0.25
 #: ... and at least this much speech (seconds)
-MIN_SPEECH_S = 15.0
+MIN_SPEECH_S = 10.0
 
 
 def fuse(
