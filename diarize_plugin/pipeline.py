@@ -265,7 +265,8 @@ class Diarizer:
         uri: str | None = None,
     ) -> Annotation:
         """Speaker turns of ``audio``: a file path, a 16 kHz float32 waveform (mono, or
-        ``(samples, channels)`` / ``(channels, samples)``, averaged), or an
+        ``(samples, channels)`` / ``(channels, samples)``: averaged, or one speaker per channel as
+        the ``channels`` option says), or an
         :class:`~diarize_plugin.audio_source.AudioSource` (:func:`decode_audio`).
 
         A file is decoded once to a temporary 16-bit file and read a piece at a time, so memory

@@ -227,3 +227,9 @@ def test_auto_keeps_a_second_voice_on_one_channel_apart(tmp_path: Path, campplus
     assert holders == {"agent", "agent_2"}
     split = Diarizer(embedder=campplus, channels="split", channel_names=("agent", "customer")).run(path)
     assert sorted(split.labels()) == ["agent", "customer"]
+
+
+def test_channel_options_in_a_batch_run_are_a_one_line_error(call: Path, tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run_cli(capsys, call, "--out-dir", tmp_path, "--channels", "split")
+    assert_one_line_error(code, err, "one recording at a time")

@@ -110,6 +110,9 @@ def run(arguments: argparse.Namespace) -> int:
     if batch_mode.is_batch(arguments):
         if arguments.voices is not None:
             raise DiarizeError("--voices names the speakers of one recording; run diarize FILE --voices for each")
+        if arguments.channel_names is not None or arguments.channels != "auto":
+            raise DiarizeError("--channels and --channel-names work on one recording at a time (batch runs mix the"
+                               " channels); run diarize FILE --channels ... for each")
         return batch_mode.run(arguments)
     arguments.input = audio_inputs(arguments.input[:1])[0]  # one recording; '-': standard input
     # every option, input and output is checked before the audio is decoded and the models load
