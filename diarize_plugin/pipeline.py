@@ -16,7 +16,7 @@ import numpy as np
 from pyannote.core import Annotation
 
 from .audio import SAMPLE_RATE, prepare_waveform
-from .audio_source import AudioSource, InMemoryAudio, decode_audio
+from .audio_source import AudioSource, InMemoryAudio
 from .channels import DEFAULT_CHANNELS
 from .cluster import SpeakerBounds
 from .counting import DEFAULT_COUNTING, Counting
@@ -267,7 +267,7 @@ class Diarizer:
         """Speaker turns of ``audio``: a file path, a 16 kHz float32 waveform (mono, or
         ``(samples, channels)`` / ``(channels, samples)``: averaged, or one speaker per channel as
         the ``channels`` option says), or an
-        :class:`~diarize_plugin.audio_source.AudioSource` (:func:`decode_audio`).
+        :class:`~diarize_plugin.audio_source.AudioSource` (:func:`~diarize_plugin.audio_source.decode_audio`).
 
         A file is decoded once to a temporary 16-bit file and read a piece at a time, so memory
         does not grow with its length. ``num_speakers`` fixes the number of speakers; ``min_speakers``/``max_speakers`` bound
@@ -285,11 +285,9 @@ class Diarizer:
 
     def _decode(self, path: str | os.PathLike[str]) -> AudioSource:
         """The recording at ``path``, decoded; its channels kept unless they are mixed anyway."""
-        if self.channels == "mix":
-            return decode_audio(path)
-        from .channels.source import decode_with_channels
+        from .channels.source import decode_for_mode
 
-        return decode_with_channels(path)
+        return decode_for_mode(path, self.channels)
 
     def _waveform_source(self, samples: np.ndarray) -> AudioSource:
         if self.channels == "mix":

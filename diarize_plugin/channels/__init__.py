@@ -10,7 +10,7 @@
 - :mod:`.evidence`: the hook the pipeline calls.
 
 Import the API from its modules (``from diarize_plugin.channels.evidence import
-apply_channel_evidence``); this package's own names are light (no numpy), for the command line.
+channel_evidence``); this package's own names are light (no numpy), for the command line.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from pyannote.core import Annotation, Timeline
+from pyannote.core import Annotation
 
 from .frames import annotation_from_masks, timeline_mask
 from .levels import ChannelLevels

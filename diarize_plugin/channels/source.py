@@ -89,6 +89,17 @@ def decode_with_channels(
         return _decode(source, temp_dir)
 
 
+def decode_for_mode(path: str | os.PathLike[str], channels: str) -> AudioSource:
+    """The recording at ``path`` decoded for the ``channels`` mode: mixed to mono alone
+    (:func:`~diarize_plugin.audio_source.decode_audio`) for ``"mix"``, else with its channels
+    kept (:func:`decode_with_channels`)."""
+    if channels == "mix":
+        from ..audio_source import decode_audio
+
+        return decode_audio(path)
+    return decode_with_channels(path)
+
+
 def _decode(path: Path, temp_dir: str | os.PathLike[str] | None) -> AudioSource:
     remove_stale_folders(temp_dir)
     folder = Path(tempfile.mkdtemp(prefix=f"{_FOLDER_PREFIX}{os.getpid()}-", dir=temp_dir))

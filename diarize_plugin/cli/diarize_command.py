@@ -137,7 +137,9 @@ def run(arguments: argparse.Namespace) -> int:
     if arguments.voices_threshold is not None and arguments.voices is None:
         raise DiarizeError("--voices-threshold needs --voices (name the speakers after enrolled people)")
     started = time.perf_counter()
-    audio = _decode(arguments.input, arguments.channels)  # once, to a temporary file deleted at exit
+    from ..channels.source import decode_for_mode
+
+    audio = decode_for_mode(arguments.input, arguments.channels)  # once, to temporary files deleted at exit
     decoded = time.perf_counter()
     check_speaker_room(bounds, audio.duration_s, segmentation)  # before the models load
     from ..channels.evidence import check_channel_input
@@ -220,14 +222,6 @@ def _channel_names(arguments: argparse.Namespace) -> tuple[str, ...] | None:
     names = None if arguments.channel_names is None else parse_channel_names(arguments.channel_names)
     check_channel_options(arguments.channels, names)
     return names
-
-
-def _decode(path: str, channels: str):
-    """The input decoded once: its channels kept beside the mix unless ``--channels mix``."""
-    from ..audio_source import decode_audio
-    from ..channels.source import decode_with_channels
-
-    return decode_audio(path) if channels == "mix" else decode_with_channels(path)
 
 
 def _output_format(arguments: argparse.Namespace):
