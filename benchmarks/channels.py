@@ -14,7 +14,7 @@ is exact. Then the default (``auto``) and ``mix`` DER on ``../shared/data/real``
 0.25 s) and on the pyannote sample (``examples/sample.wav``, collar 0), which are mono: the
 two must be equal.
 
-    python benchmarks/channels.py [--calls 8]
+    python benchmarks/channels.py [--calls 8] [--first-call 0]
 """
 
 from __future__ import annotations
@@ -48,12 +48,13 @@ LEAK_DB = (-25.0, -15.0)
 HISS_DB = (-50.0, -40.0)
 
 
-def build_calls(count: int) -> list[tuple[Scene, Path, Path]]:
-    """``count`` calls as ``(scene, stereo path, mono path)``, written into :data:`CACHE` once."""
+def build_calls(count: int, first: int = 0) -> list[tuple[Scene, Path, Path]]:
+    """``count`` calls from number ``first`` as ``(scene, stereo path, mono path)``, written
+    into :data:`CACHE` once."""
     CACHE.mkdir(parents=True, exist_ok=True)
     pool = split_speakers("test")
     calls = []
-    for index in range(count):
+    for index in range(first, first + count):
         rng = np.random.default_rng(SEED + index)
         parties = [str(s) for s in rng.choice(pool, size=2, replace=False)]
         gains_db = {party: float(rng.uniform(-4, 2)) for party in parties}
@@ -99,10 +100,12 @@ def print_score(prefix: str, result: Score, counts: bool = True) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--calls", type=int, default=8, help="number of calls (default 8)")
+    parser.add_argument("--first-call", type=int, default=0,
+                        help="number of the first call (default 0; 8: calls no choice was made on)")
     arguments = parser.parse_args()
     if not LIBRISPEECH.is_dir():
         sys.exit(f"channels benchmark: the shared LibriSpeech voices are absent (looked in {LIBRISPEECH})")
-    calls = build_calls(arguments.calls)
+    calls = build_calls(arguments.calls, arguments.first_call)
     # split on the mono calls warns that they have one channel, each time: that is the point
     warnings.filterwarnings("ignore", message="--channels split needs two channels")
     diarizers = {mode: Diarizer(channels=mode) for mode in MODES}
