@@ -45,9 +45,16 @@ def build_parser() -> argparse.ArgumentParser:
                         help="audio or video file (WAV, FLAC, MP3, OGG, M4A, MP4, MKV, WEBM, ...), or '-' for"
                         " standard input (cat a.wav | diarize -); with --out-dir, several files and folders")
     parser.add_argument("-o", "--out", default="-", help="output file; '-' (default) writes to stdout")
-    parser.add_argument("--format", choices=("rttm", "srt", "vtt", "json", "txt", "textgrid", "eaf", "audacity", "html"),
+    parser.add_argument("--format", choices=("rttm", "srt", "vtt", "json", "txt", "textgrid", "eaf", "audacity", "html",
+                                             "csv", "tsv"),
                         help="output format (default: from the extension of --out: .rttm .srt .vtt .json .txt"
-                        " .TextGrid .eaf .html; RTTM on stdout); audacity: a label track; html: a report to look and listen")
+                        " .TextGrid .eaf .html .csv .tsv; RTTM on stdout); audacity: a label track; html: a report to"
+                        " look and listen; csv/tsv: start, end, speaker, text rows for spreadsheets")
+    parser.add_argument("--names", metavar="PAIRS|FILE",
+                        help="rename speakers in every output, no voice database needed: SPEAKER_00=Alice,SPEAKER_01=Bob,"
+                        " or a file of LABEL=NAME lines")
+    parser.add_argument("--mark-doubtful", action="store_true",
+                        help="SRT/WebVTT: mark cues whose speaker is doubtful (calibrated confidence below 0.5) with (?)")
     parser.add_argument("--exclusive", action="store_true",
                         help="at most one speaker at any time (in overlap, the speaker of the longer turn), in every output")
     count = parser.add_argument_group("number of speakers (default: found automatically)")
@@ -102,12 +109,23 @@ def run(arguments: argparse.Namespace) -> int:
     if batch_mode.is_batch(arguments):
         if arguments.voices is not None:
             raise DiarizeError("--voices names the speakers of one recording; run diarize FILE --voices for each")
+        if arguments.names is not None or arguments.mark_doubtful:
+            option = "--names" if arguments.names is not None else "--mark-doubtful"
+            raise DiarizeError(f"{option} works on one recording at a time; run diarize FILE {option} ... for each")
         return batch_mode.run(arguments)
     arguments.input = audio_inputs(arguments.input[:1])[0]  # one recording; '-': standard input
     # every option, input and output is checked before the audio is decoded and the models load
     check_input_file(arguments.input)
     resolve_threads(arguments.threads)
     output_format, transcript = _output_format(arguments)
+    names = None
+    if arguments.names is not None:
+        from ..speaker_names import read_names
+
+        names = read_names(arguments.names)
+    if arguments.mark_doubtful and output_format not in ("srt", "vtt"):
+        raise DiarizeError(f"--mark-doubtful marks SRT and WebVTT cues, not {output_format}; write .srt or .vtt"
+                           " (JSON and the HTML report carry the confidence anyway)")
     if output_format == "html" and arguments.out == STDOUT:
         raise DiarizeError("the html report links or embeds the audio beside it: give --out FILE.html")
     inputs = [("input", arguments.input)] + ([("--transcript", arguments.transcript)] if arguments.transcript else [])
@@ -166,6 +184,12 @@ def run(arguments: argparse.Namespace) -> int:
         logging.getLogger("diarize").info("%s", line)
     if arguments.exclusive:
         annotation = exclusive(annotation)
+    if names is not None:
+        from ..speaker_names import rename_speakers
+
+        annotation = rename_speakers(annotation, names)
+        if similarity is not None:
+            similarity = {names.get(label, label): value for label, value in similarity.items()}
     rendered = []  # every output is rendered before the first one is written
     if arguments.rttm:
         rendered.append((arguments.rttm, render_annotation(annotation, "rttm")))

@@ -96,8 +96,9 @@ def _detect_format(text: str, source: str) -> str:
     )
 
 
-def write_transcript(transcript: Transcript, fmt: str) -> str:
-    """The transcript as text in ``fmt``, one of :data:`TRANSCRIPT_FORMATS`.
+def write_transcript(transcript: Transcript, fmt: str, *, mark_doubtful: bool = False) -> str:
+    """The transcript as text in ``fmt``, one of :data:`TRANSCRIPT_FORMATS`. ``mark_doubtful``:
+    SRT and WebVTT mark the cues whose speaker confidence is doubtful (``(?)``).
 
     Raises :class:`DiarizeError` for any other format.
     """
@@ -105,4 +106,6 @@ def write_transcript(transcript: Transcript, fmt: str) -> str:
         raise DiarizeError(
             f"unknown transcript format {fmt!r}; use one of {', '.join(TRANSCRIPT_FORMATS)}"
         )
+    if mark_doubtful and fmt in ("srt", "vtt"):
+        return (format_srt if fmt == "srt" else format_vtt)(transcript, mark_doubtful=True)
     return _WRITERS[fmt](transcript)

@@ -174,6 +174,10 @@ def _segment_dict(segment: Segment, index: int) -> dict[str, Any]:
     if segment.words or "words" in fields:
         fields["words"] = [_word_dict(word) for word in segment.words]
     fields["speaker"] = segment.speaker
+    if segment.confidence is not None:
+        fields["confidence"] = round(segment.confidence, 3)
+    if segment.also_speakers:
+        fields["speakers"] = list(segment.also_speakers)
     return fields
 
 
@@ -183,6 +187,8 @@ def _word_dict(word: Word) -> dict[str, Any]:
         _set_if_changed(fields, "start", word.start_s)
         _set_if_changed(fields, "end", word.end_s)
     fields["speaker"] = word.speaker
+    if word.confidence is not None:
+        fields["confidence"] = round(word.confidence, 3)
     return fields
 
 
