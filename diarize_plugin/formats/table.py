@@ -29,9 +29,10 @@ def annotation_to_table(annotation: Annotation, fmt: str = "csv") -> str:
 
 def transcript_to_table(transcript: Transcript, fmt: str = "csv") -> str:
     """One row per segment of ``transcript`` (file order), its text on one line; ``fmt``:
-    ``"csv"`` or ``"tsv"``. A segment without a speaker has an empty ``speaker`` cell."""
+    ``"csv"`` or ``"tsv"``. A segment without a speaker has an empty ``speaker`` cell; one that
+    holds a change of speaker it was not split at names them all (``A + B``)."""
     rows = (
-        (*segment.ordered_times(), segment.speaker or "", " ".join(segment.text.split()))
+        (*segment.ordered_times(), segment.shown_speaker or "", " ".join(segment.text.split()))
         for segment in transcript.segments
     )
     return _table(rows, fmt)

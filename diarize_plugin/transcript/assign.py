@@ -4,8 +4,8 @@ Rules (the ones WhisperX users expect, made deterministic):
 
 - a word gets the speaker who talks most during it; a word no turn overlaps gets the nearest
   speaker within ``tolerance_s``, else no speaker;
-- a word in overlapped speech (a second speaker talks at least ``OVERLAP_SHARE`` as long as
-  the first during it) keeps the speaker of the word before it in its segment when that is one
+- a word in overlapped speech (two speakers talk at once during it, the second at least
+  ``OVERLAP_SHARE`` as long as the first) keeps the speaker of the word before it in its segment when that is one
   of the two, else of the word after it under the same condition: who talks *most* during a
   word two people say at once is close to chance, who was already talking is not;
 - an untimed word gets times interpolated between its timed neighbours, and the speaker its
@@ -13,6 +13,9 @@ Rules (the ones WhisperX users expect, made deterministic):
 - a segment gets the speaker of most of its words by duration, or of its own interval when
   it has no words; with ``split_segments`` a segment whose words change speaker is split at
   each change;
+- a segment without words that holds a change of speaker is split at the change (its text
+  spread evenly over its time), or, kept whole, lists the speakers it holds
+  (:mod:`~diarize_plugin.transcript.untimed`): a change is never hidden;
 - when no speaker is found, a speaker the input already had is kept;
 - words are never dropped or reordered.
 """
@@ -27,12 +30,15 @@ from pyannote.core import Annotation
 from ..errors import DiarizeError
 from .model import Segment, Transcript, Word
 from .turns import SpeakerTurns
+from .untimed import split_untimed
 
 #: how far (seconds) a word may lie from the nearest speaker turn and still be given it
 DEFAULT_TOLERANCE_S = 1.0
 #: a word is in overlapped speech when its second speaker talks at least this share of the
 #: time its first one does; continuity with the neighbouring words then decides
 OVERLAP_SHARE = 0.5
+#: talk time (seconds) in a word beyond its own length from which two speakers talk at once in it
+_SIMULTANEOUS_S = 1e-6
 #: weight (seconds) of a zero-length word in a segment's majority vote, so it still counts
 _INSTANT_WEIGHT_S = 1e-3
 
@@ -76,7 +82,10 @@ def merge(
     word_speakers, segment_speakers = _speakers(turns, timed_segments, tolerance_s)
     segments: list[Segment] = []
     for timed, speakers, interval_speaker in zip(timed_segments, word_speakers, segment_speakers):
-        segments.extend(_assigned(timed, speakers, interval_speaker, split_segments))
+        pieces = None
+        if not timed.segment.words:
+            pieces = split_untimed(timed.segment, timed.start_s, timed.end_s, turns, tolerance_s, split_segments)
+        segments.extend(pieces or _assigned(timed, speakers, interval_speaker, split_segments))
     segments = _renumbered(transcript.segments, segments)
     warnings = _warnings(turns, timed_segments, reversed_count, tolerance_s)
     return replace(transcript, segments=tuple(segments), warnings=transcript.warnings + warnings)
@@ -186,7 +195,12 @@ def _contested_words(
     top_two = np.argsort(-overlap_s, axis=1, kind="stable")[:, :2]
     rows = np.arange(len(starts_s))
     first_s, second_s = overlap_s[rows, top_two[:, 0]], overlap_s[rows, top_two[:, 1]]
-    contested = np.flatnonzero(is_timed & (second_s > 0.0) & (second_s >= OVERLAP_SHARE * first_s))
+    # Only speech two people say at once is contested: a word that straddles a plain change of
+    # speaker (one stops, the other starts) goes to whoever holds most of it.
+    simultaneous_s = overlap_s.sum(axis=1) - (ends_s - starts_s)
+    contested = np.flatnonzero(
+        is_timed & (second_s > 0.0) & (second_s >= OVERLAP_SHARE * first_s) & (simultaneous_s > _SIMULTANEOUS_S)
+    )
     labels = turns.labels
     pairs = [(labels[first], labels[second]) for first, second in top_two[contested].tolist()]
     return contested.tolist(), pairs

@@ -68,6 +68,12 @@ class Segment:
     also_speakers: tuple[str, ...] = ()
 
     @property
+    def shown_speaker(self) -> str | None:
+        """The speaker as subtitles and tables show it: ``A + B`` for a segment that holds a
+        change of speaker it was not split at (:attr:`also_speakers`), else :attr:`speaker`."""
+        return " + ".join(self.also_speakers) if self.also_speakers else self.speaker
+
+    @property
     def duration_s(self) -> float:
         """Length of the segment in seconds (never negative)."""
         return max(0.0, self.end_s - self.start_s)

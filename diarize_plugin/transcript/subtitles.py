@@ -218,7 +218,7 @@ def format_srt(transcript: Transcript, *, mark_doubtful: bool = False) -> str:
     for number, segment in enumerate(transcript.segments, start=1):
         body = _cue_body(segment.text)
         if segment.speaker is not None:
-            body = f"{segment.speaker}{_doubt(segment, mark_doubtful)}: {body}"
+            body = f"{segment.shown_speaker}{_doubt(segment, mark_doubtful)}: {body}"
         start_s, end_s = segment.ordered_times()
         timing = f"{srt_timestamp(start_s)} --> {srt_timestamp(end_s)}"
         if segment.cue_settings and transcript.shape == "srt":
@@ -249,7 +249,7 @@ def format_vtt(transcript: Transcript, *, mark_doubtful: bool = False) -> str:
             body = _escape_vtt(_cue_body(segment.text))
         if segment.speaker is not None:
             doubt = "(?) " if _doubt(segment, mark_doubtful) else ""
-            body = f"<v {_escape_voice(segment.speaker)}>{doubt}{body}"
+            body = f"<v {_escape_voice(segment.shown_speaker)}>{doubt}{body}"
         lines.append(body)
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + "\n"
