@@ -16,6 +16,10 @@ from ..threads import resolve_threads
 from .common import EMBEDDER_HELP, STDOUT, EXIT_OK, ArgumentParser, add_verbosity, audio_inputs, check_outputs, positive_int, warn_all, write_outputs, writes_to_stream
 
 
+#: outputs that carry a confidence per turn (and per word and segment, with a transcript)
+CONFIDENCE_FORMATS = ("json", "html")
+
+
 class _DiarizeParser(ArgumentParser):
     """The ``diarize`` command's parser: ``--voices`` takes an optional database, so a recording
     written right after it (``diarize --voices meeting.wav --out x.srt``) would be read as the
@@ -168,15 +172,18 @@ def run(arguments: argparse.Namespace) -> int:
     count = dict(num_speakers=arguments.num_speakers, min_speakers=arguments.min_speakers,
                  max_speakers=arguments.max_speakers)
     similarity = None
-    if arguments.voices is None:
-        annotation = diarizer.run(audio, uri=Path(arguments.input).stem, **count)
-    else:
-        from ..voices import Gallery
+    from ..confidence.evidence import collecting
 
-        gallery = Gallery.from_database(arguments.voices or None, diarizer.embedder)
-        naming = diarizer.run_with_voices(audio, gallery, arguments.voices_threshold,
-                                          uri=Path(arguments.input).stem, **count)
-        annotation, similarity = naming.annotation, naming.similarities()
+    with collecting() as evidence:  # what the confidence is computed from; changes no turn
+        if arguments.voices is None:
+            annotation = diarizer.run(audio, uri=Path(arguments.input).stem, **count)
+        else:
+            from ..voices import Gallery
+
+            gallery = Gallery.from_database(arguments.voices or None, diarizer.embedder)
+            naming = diarizer.run_with_voices(audio, gallery, arguments.voices_threshold,
+                                              uri=Path(arguments.input).stem, **count)
+            annotation, similarity = naming.annotation, naming.similarities()
     record = diarizer.last_run
     record.stage_s = {"decoding": decoded - started, "models": loaded - decoded, **record.stage_s,
                       "total": time.perf_counter() - started}
@@ -190,6 +197,11 @@ def run(arguments: argparse.Namespace) -> int:
         annotation = rename_speakers(annotation, names)
         if similarity is not None:
             similarity = {names.get(label, label): value for label, value in similarity.items()}
+    confidences = None
+    if output_format in CONFIDENCE_FORMATS or arguments.mark_doubtful:
+        from ..confidence import turn_confidences
+
+        confidences = turn_confidences(annotation, evidence)
     rendered = []  # every output is rendered before the first one is written
     if arguments.rttm:
         rendered.append((arguments.rttm, render_annotation(annotation, "rttm")))
@@ -199,8 +211,12 @@ def run(arguments: argparse.Namespace) -> int:
 
         merged = merge(annotation, transcript, split_segments=not arguments.keep_segments)
         warn_all(merged.warnings)
+        if confidences is not None:
+            from ..confidence import transcript_confidences
+
+            merged = transcript_confidences(merged, annotation, confidences)
     if merged is not None and output_format not in DOCUMENT_FORMATS:
-        rendered.append((arguments.out, write_transcript(merged, output_format)))
+        rendered.append((arguments.out, write_transcript(merged, output_format, mark_doubtful=arguments.mark_doubtful)))
     elif output_format == "html":
         from ..report import report_html
 
@@ -209,12 +225,13 @@ def run(arguments: argparse.Namespace) -> int:
             if key not in ("handler", "input", "out", "quiet", "verbose") and value not in (None, False)}}
         rendered.append((arguments.out, report_html(
             annotation, arguments.input, arguments.out, transcript=merged, options=options,
-            duration_s=audio.duration_s,
+            duration_s=audio.duration_s, confidences=confidences,
         )))
     else:
         rendered.append((arguments.out, render_annotation(
             annotation, output_format, transcript=merged, media_path=arguments.input,
-            duration_s=audio.duration_s, similarity=similarity,
+            duration_s=audio.duration_s, similarity=similarity, confidences=confidences,
+            mark_doubtful=arguments.mark_doubtful,
         )))
     write_outputs(rendered)
     return EXIT_OK
