@@ -17,7 +17,10 @@ Split (``tools/calibrate_confidence.py`` fits on the first part, this prints the
 - held out: AMI ``trn05``-``trn09``, the four real recordings of ``../shared/data/real``, the
   pyannote sample (``examples/sample.wav``, after ``python examples/fetch_sample.py``).
 
-    python benchmarks/confidence.py [--part held-out|calibration] [-v]
+``--part devset-test`` scores the synthetic dev set's ``test`` split (the other half of the
+LibriSpeech speakers, the same five conditions): more turns, none heard in calibration.
+
+    python benchmarks/confidence.py [--part held-out|calibration|devset-test] [-v]
 """
 
 from __future__ import annotations
@@ -78,7 +81,16 @@ class LabelledTurns:
 
 
 def recordings(part: str) -> Iterator[tuple[str, str, Path, Annotation]]:
-    """(group, name, audio path, reference) of the ``"calibration"`` or ``"held-out"`` part."""
+    """(group, name, audio path, reference) of the ``"calibration"`` or ``"held-out"`` part, or
+    of ``"devset-test"`` (the dev set's test split, its other half of the speakers)."""
+    if part == "devset-test":
+        from benchmarks import devset
+
+        if devset.available():
+            for condition in CALIBRATION_DEVSET:
+                for recording in devset.recordings(condition, "test"):
+                    yield f"devset-test-{condition}", recording.name, recording.path, recording.reference
+        return
     if ami_available():
         references = ami_references()
         for name in CALIBRATION_AMI if part == "calibration" else HELD_OUT_AMI:
@@ -168,7 +180,9 @@ def kept_after_discarding(confidence: np.ndarray, labelled_s: np.ndarray, share:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--part", choices=("held-out", "calibration"), default="held-out")
+    parser.add_argument("--part", choices=("held-out", "calibration", "devset-test"), default="held-out",
+                        help="held-out (default: AMI trn05-09, real, sample), calibration, or devset-test (the"
+                        " synthetic dev set's test split: speakers the calibration never heard)")
     parser.add_argument("-v", "--verbose", action="store_true", help="one line per recording")
     arguments = parser.parse_args()
     from diarize_plugin.confidence.calibration import shipped_calibration

@@ -232,44 +232,52 @@ def without_word_times(document: dict) -> dict:
 @dataclass
 class SegmentTally:
     """Words of transcripts without word times: each takes the speaker of the output segment
-    that holds it (a segment split at a change of speaker gives each part its own)."""
+    that holds it (a segment split at a change of speaker gives each part its own). ``whole_*``:
+    the same with ``--keep-segments``, each segment kept whole with the speaker who talks most
+    in it (what every segment without word times got before such segments were split)."""
 
     words: int = 0
     correct: int = 0
     merge_only_correct: int = 0
     near_change: int = 0
     near_change_correct: int = 0
+    whole_correct: int = 0
+    whole_near_change_correct: int = 0
     in_order: bool = True
 
 
 def score_without_word_times(
     tally: SegmentTally, built: BuiltTranscript, rttm: Path, folder: Path, conversation: Conversation, script: list[Turn]
 ) -> None:
-    """Merge the transcript stripped of its word times with ``diarize merge`` (and, for the
-    merge-only figure, with the reference turns) and count its words by the segment they land in."""
+    """Merge the transcript stripped of its word times with ``diarize merge`` (split at changes,
+    and kept whole) and, for the merge-only figure, with the reference turns; count its words by
+    the segment they land in."""
     document = without_word_times(built.document)
     transcript = folder / f"{conversation.name}.segments.json"
-    merged = folder / f"{conversation.name}.segments.merged.json"
     transcript.write_text(json.dumps(document), encoding="utf-8")
-    run_cli(["merge", str(rttm), str(transcript), "--out", str(merged), "-q"])
+    outputs = {}
+    for name, options in (("split", []), ("whole", ["--keep-segments"])):
+        merged = folder / f"{conversation.name}.segments.{name}.json"
+        run_cli(["merge", str(rttm), str(transcript), "--out", str(merged), "-q", *options])
+        outputs[name] = json.loads(merged.read_text(encoding="utf-8"))
+    by_reference = merge(conversation.reference, parse_transcript(json.dumps(document), source="reference", fmt="json"))
+    outputs["reference"] = {"segments": [{"text": s.text, "speaker": s.speaker} for s in by_reference.segments]}
     expected = [text.strip() for text in built.word_texts]
     near = _near_change(built.document, script)
-    by_reference = merge(conversation.reference, parse_transcript(json.dumps(document), source="reference", fmt="json"))
-    for output, is_reference in ((json.loads(merged.read_text(encoding="utf-8")), False),
-                                 ({"segments": [{"text": s.text, "speaker": s.speaker} for s in by_reference.segments]},
-                                  True)):
+    right = {}
+    for name, output in outputs.items():
         tokens = [(token, segment.get("speaker")) for segment in output["segments"] for token in segment["text"].split()]
         if [token for token, _ in tokens] != expected:
             tally.in_order = False
             return
-        right = correct_words(built.true_speakers, [speaker for _, speaker in tokens])
-        if is_reference:
-            tally.merge_only_correct += int(right.sum())
-        else:
-            tally.words += len(expected)
-            tally.correct += int(right.sum())
-            tally.near_change += int(near.sum())
-            tally.near_change_correct += int(right[near].sum())
+        right[name] = correct_words(built.true_speakers, [speaker for _, speaker in tokens])
+    tally.words += len(expected)
+    tally.correct += int(right["split"].sum())
+    tally.near_change += int(near.sum())
+    tally.near_change_correct += int(right["split"][near].sum())
+    tally.whole_correct += int(right["whole"].sum())
+    tally.whole_near_change_correct += int(right["whole"][near].sum())
+    tally.merge_only_correct += int(right["reference"].sum())
 
 
 def report_without_word_times(tally: SegmentTally) -> None:
@@ -277,13 +285,17 @@ def report_without_word_times(tally: SegmentTally) -> None:
         return f"{100 * part / whole:.1f} %" if whole else "n/a"
 
     prefix = "[no word times] "
+    far = tally.words - tally.near_change
     print(f"{prefix}word speaker accuracy: {percent(tally.correct, tally.words)} (words kept in order: "
           f"{'yes' if tally.in_order else 'NO'})")
     print(f"{prefix}merge-only word accuracy (reference turns, no diarization error): "
           f"{percent(tally.merge_only_correct, tally.words)}")
-    far, far_correct = tally.words - tally.near_change, tally.correct - tally.near_change_correct
     print(f"{prefix}words within {NEAR_CHANGE_S} s of a speaker change: accuracy "
-          f"{percent(tally.near_change_correct, tally.near_change)}; further: {percent(far_correct, far)}")
+          f"{percent(tally.near_change_correct, tally.near_change)}; further: "
+          f"{percent(tally.correct - tally.near_change_correct, far)}")
+    print(f"{prefix}segments kept whole (--keep-segments): word accuracy {percent(tally.whole_correct, tally.words)}; "
+          f"within {NEAR_CHANGE_S} s of a change {percent(tally.whole_near_change_correct, tally.near_change)}; "
+          f"further {percent(tally.whole_correct - tally.whole_near_change_correct, far)}")
 
 
 def report(prefix: str, tally: Tally) -> None:

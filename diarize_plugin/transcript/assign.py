@@ -2,12 +2,17 @@
 
 Rules (the ones WhisperX users expect, made deterministic):
 
-- a word gets the speaker who talks most during it; a word no turn overlaps gets the nearest
+- a word gets the speaker who talks most during it (one that straddles a change of speaker
+  included); a word no turn overlaps gets the nearest
   speaker within ``tolerance_s``, else no speaker;
-- a word in overlapped speech (two speakers talk at once during it, the second at least
-  ``OVERLAP_SHARE`` as long as the first) keeps the speaker of the word before it in its segment when that is one
+- a word in overlapped speech (a second speaker talks at least ``OVERLAP_SHARE`` as long as
+  the first during it) keeps the speaker of the word before it in its segment when that is one
   of the two, else of the word after it under the same condition: who talks *most* during a
-  word two people say at once is close to chance, who was already talking is not;
+  word two people say at once is close to chance, who was already talking is not. This also
+  holds for a word that straddles a plain change of speaker nearly evenly (the one holds less
+  than twice the other's time): there the change's time is uncertain by about as much, and
+  continuity is measured to be right more often (``benchmarks/word_accuracy.py``: 99.1 % of
+  words against 98.9 % by time alone);
 - an untimed word gets times interpolated between its timed neighbours, and the speaker its
   timed neighbours share (when they disagree, the one its interpolated time says);
 - a segment gets the speaker of most of its words by duration, or of its own interval when
@@ -37,8 +42,6 @@ DEFAULT_TOLERANCE_S = 1.0
 #: a word is in overlapped speech when its second speaker talks at least this share of the
 #: time its first one does; continuity with the neighbouring words then decides
 OVERLAP_SHARE = 0.5
-#: talk time (seconds) in a word beyond its own length from which two speakers talk at once in it
-_SIMULTANEOUS_S = 1e-6
 #: weight (seconds) of a zero-length word in a segment's majority vote, so it still counts
 _INSTANT_WEIGHT_S = 1e-3
 
@@ -195,12 +198,7 @@ def _contested_words(
     top_two = np.argsort(-overlap_s, axis=1, kind="stable")[:, :2]
     rows = np.arange(len(starts_s))
     first_s, second_s = overlap_s[rows, top_two[:, 0]], overlap_s[rows, top_two[:, 1]]
-    # Only speech two people say at once is contested: a word that straddles a plain change of
-    # speaker (one stops, the other starts) goes to whoever holds most of it.
-    simultaneous_s = overlap_s.sum(axis=1) - (ends_s - starts_s)
-    contested = np.flatnonzero(
-        is_timed & (second_s > 0.0) & (second_s >= OVERLAP_SHARE * first_s) & (simultaneous_s > _SIMULTANEOUS_S)
-    )
+    contested = np.flatnonzero(is_timed & (second_s > 0.0) & (second_s >= OVERLAP_SHARE * first_s))
     labels = turns.labels
     pairs = [(labels[first], labels[second]) for first, second in top_two[contested].tolist()]
     return contested.tolist(), pairs
