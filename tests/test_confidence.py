@@ -160,3 +160,13 @@ def test_html_report_flags_doubtful_turns_and_lines(tmp_path: Path) -> None:
     assert [line[4] for line in data["lines"]] == [1, 0]
     plain = embedded_json(render_report(annotation, audio))
     assert all(len(turn) == 3 for turn in plain["turns"])
+
+
+def test_batch_json_outputs_carry_the_same_confidences_as_a_single_run(tmp_path: Path, two_voices: Path) -> None:
+    folder, out_dir, single = tmp_path / "in", tmp_path / "out", tmp_path / "single.json"
+    folder.mkdir()
+    (folder / "two.wav").write_bytes(two_voices.read_bytes())
+    assert main([str(folder), "--out-dir", str(out_dir), "--format", "json", "-q"]) == 0
+    assert main([str(folder / "two.wav"), "--out", str(single), "-q"]) == 0
+    batch = json.loads((out_dir / "two.json").read_text(encoding="utf-8"))
+    assert [s["confidence"] for s in batch["segments"]] == [s["confidence"] for s in json.loads(single.read_text())["segments"]]
