@@ -146,3 +146,15 @@ def test_tsv_extension_with_a_transcript_writes_its_segments(tmp_path: Path, two
     assert rows[0] == ["start", "end", "speaker", "text"]
     assert [row[3] for row in rows[1:]] == ["first voice talks", "second voice answers"]
     assert rows[1][2] != rows[2][2] and all(row[2].startswith("SPEAKER_") for row in rows[1:])
+
+
+def test_merge_and_report_commands_rename_speakers_too(tmp_path: Path, two_voices: Path) -> None:
+    rttm, transcript = tmp_path / "two.rttm", tmp_path / "two.srt"
+    rttm.write_text("SPEAKER two 1 1.000 3.000 <NA> <NA> SPEAKER_00 <NA> <NA>\n"
+                    "SPEAKER two 1 5.000 3.000 <NA> <NA> SPEAKER_01 <NA> <NA>\n", encoding="utf-8")
+    transcript.write_text("1\n00:00:01,500 --> 00:00:03,000\nhello\n", encoding="utf-8")
+    merged, report = tmp_path / "out.srt", tmp_path / "out.html"
+    assert main(["merge", str(rttm), str(transcript), "--out", str(merged), "--names", "SPEAKER_00=Ann", "-q"]) == 0
+    assert "Ann: hello" in merged.read_text(encoding="utf-8")
+    assert main(["report", str(rttm), str(two_voices), "--out", str(report), "--names", "SPEAKER_01=Bob", "-q"]) == 0
+    assert "Bob" in report.read_text(encoding="utf-8")
