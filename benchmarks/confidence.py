@@ -127,10 +127,10 @@ def labelled_turns(diarizer: Diarizer, group: str, path: Path, reference: Annota
     return turns, hypothesis
 
 
-def collect(part: str, verbose: bool = False) -> LabelledTurns:
-    """The labelled turns of every recording of ``part``."""
+def collect(part: str, verbose: bool = False, segmentation: str | None = None) -> LabelledTurns:
+    """The labelled turns of every recording of ``part`` (default settings, or ``segmentation``)."""
     warnings.filterwarnings("ignore", message="'uem' was approximated")
-    diarizer = Diarizer()
+    diarizer = Diarizer() if segmentation is None else Diarizer(segmentation=segmentation)
     parts = []
     for group, name, path, reference in recordings(part):
         turns, _ = labelled_turns(diarizer, group, path, reference)
@@ -183,17 +183,21 @@ def main() -> None:
     parser.add_argument("--part", choices=("held-out", "calibration", "devset-test"), default="held-out",
                         help="held-out (default: AMI trn05-09, real, sample), calibration, or devset-test (the"
                         " synthetic dev set's test split: speakers the calibration never heard)")
+    parser.add_argument("--segmentation", choices=("neural", "webrtcvad"),
+                        help="diarize with this segmentation (default: the default, neural); webrtcvad runs have no"
+                        " network probabilities and are scored by the without_probabilities model")
     parser.add_argument("-v", "--verbose", action="store_true", help="one line per recording")
     arguments = parser.parse_args()
     from diarize_plugin.confidence.calibration import shipped_calibration
 
-    turns = collect(arguments.part, arguments.verbose)
+    turns = collect(arguments.part, arguments.verbose, arguments.segmentation)
     if not len(turns.groups):
         print("confidence benchmark skipped: no development recordings under ../shared/data")
         return
     confidence = shipped_calibration().confidences(turns.features)
     groups = np.array(turns.groups)
-    print(f"recordings: {arguments.part} part; {len(groups)} turns")
+    print(f"recordings: {arguments.part} part; {len(groups)} turns; segmentation "
+          f"{arguments.segmentation or 'default (neural)'}")
     for line in reliability_lines(confidence, turns.labelled_s, turns.correct_s):
         print(line)
     for group in dict.fromkeys(turns.groups):

@@ -92,12 +92,12 @@ def test_without_the_networks_probabilities_the_other_model_scores_every_turn() 
 def test_a_word_straddling_a_change_is_scored_by_the_share_its_speaker_holds(tmp_path: Path) -> None:
     transcript = tmp_path / "talk.json"
     transcript.write_text(json.dumps({"segments": [{"start": 1.0, "end": 4.0, "text": " inside across", "words": [
-        {"word": " inside", "start": 1.0, "end": 2.0}, {"word": " across", "start": 2.6, "end": 3.6}]}]}), encoding="utf-8")
+        {"word": " inside", "start": 1.0, "end": 2.0}, {"word": " across", "start": 2.8, "end": 3.8}]}]}), encoding="utf-8")
     annotation = _two_speakers()
     merged = transcript_confidences(merge(annotation, read_transcript(transcript)), annotation, [0.9, 0.8, 0.7])
     inside, across = merged.words
     assert inside.confidence == pytest.approx(0.9)
-    assert across.speaker == "B" and across.confidence == pytest.approx(0.6 * 0.8)  # B holds 0.6 s of 1.0 s
+    assert across.speaker == "B" and across.confidence == pytest.approx(0.8 * 0.8)  # B holds 0.8 s of 1.0 s
     assert all(segment.confidence is not None for segment in merged.segments)
 
 

@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Sequence
 
 import numpy as np
-from pyannote.core import Annotation, Segment as TimeSegment
+from pyannote.core import Annotation
 
 from ..transcript.model import Segment, Transcript, Word
 from .calibration import Calibration, shipped_calibration
@@ -30,24 +30,43 @@ def turn_confidences(annotation: Annotation, evidence: RunEvidence, calibration:
 
 
 class _ConfidenceTimeline:
-    """Each speaker's turns with their confidences, for time-weighted questions."""
+    """Each speaker's turns with their confidences, for time-weighted questions (binary searches,
+    so a transcript of an hour is scored in well under a second)."""
 
     def __init__(self, annotation: Annotation, confidences: Sequence[float]) -> None:
-        self._turns: dict[str, list[tuple[float, float, float]]] = {}
+        by_speaker: dict[str, list[tuple[float, float, float]]] = {}
         for (segment, _, label), confidence in zip(annotation.itertracks(yield_label=True), confidences):
-            self._turns.setdefault(str(label), []).append((segment.start, segment.end, float(confidence)))
-        self._speech = annotation.get_timeline(copy=False).support()
+            by_speaker.setdefault(str(label), []).append((segment.start, segment.end, float(confidence)))
+        self._turns = {label: np.array(sorted(turns)) for label, turns in by_speaker.items()}
+        self._longest_s = {label: float((turns[:, 1] - turns[:, 0]).max()) for label, turns in self._turns.items()}
+        speech = annotation.get_timeline(copy=False).support()
+        self._speech_starts = np.array([region.start for region in speech])
+        self._speech_ends = np.array([region.end for region in speech])
 
     def of(self, speaker: str | None, start_s: float, end_s: float) -> float | None:
+        """The confidence of ``speaker`` over ``start_s``-``end_s`` (seconds); ``None`` when the
+        speaker has no turn."""
         turns = self._turns.get(speaker or "")
-        if not turns:
+        if turns is None:
             return None
-        heard_s = self._speech.crop(TimeSegment(start_s, end_s), mode="intersection").duration() if end_s > start_s else 0.0
+        heard_s = self._heard_s(start_s, end_s)
         if heard_s <= 0.0:
-            nearest = min(turns, key=lambda turn: max(turn[0] - end_s, start_s - turn[1], 0.0))
-            return nearest[2]
-        weighted = sum(max(0.0, min(end, end_s) - max(start, start_s)) * confidence for start, end, confidence in turns)
-        return min(1.0, weighted / heard_s)
+            gaps = np.maximum(np.maximum(turns[:, 0] - end_s, start_s - turns[:, 1]), 0.0)
+            return float(turns[int(np.argmin(gaps)), 2])
+        first = int(np.searchsorted(turns[:, 0], start_s - self._longest_s[speaker], side="left"))
+        last = int(np.searchsorted(turns[:, 0], end_s, side="left"))
+        nearby = turns[first:last]
+        shared_s = np.maximum(np.minimum(nearby[:, 1], end_s) - np.maximum(nearby[:, 0], start_s), 0.0)
+        return min(1.0, float((shared_s * nearby[:, 2]).sum()) / heard_s)
+
+    def _heard_s(self, start_s: float, end_s: float) -> float:
+        """Seconds of ``start_s``-``end_s`` in which anyone talks."""
+        if end_s <= start_s or not len(self._speech_starts):
+            return 0.0
+        first = max(int(np.searchsorted(self._speech_ends, start_s, side="right")), 0)
+        last = int(np.searchsorted(self._speech_starts, end_s, side="left"))
+        starts, ends = self._speech_starts[first:last], self._speech_ends[first:last]
+        return float(np.maximum(np.minimum(ends, end_s) - np.maximum(starts, start_s), 0.0).sum())
 
 
 def transcript_confidences(transcript: Transcript, annotation: Annotation, confidences: Sequence[float]) -> Transcript:
