@@ -216,7 +216,8 @@ def run(arguments: argparse.Namespace) -> int:
 
             merged = transcript_confidences(merged, annotation, confidences)
     if merged is not None and output_format not in DOCUMENT_FORMATS:
-        rendered.append((arguments.out, write_transcript(merged, output_format, mark_doubtful=arguments.mark_doubtful)))
+        marking = {"mark_doubtful": True} if arguments.mark_doubtful else {}
+        rendered.append((arguments.out, write_transcript(merged, output_format, **marking)))
     elif output_format == "html":
         from ..report import report_html
 
