@@ -78,3 +78,12 @@ def test_a_word_straddling_a_change_nearly_evenly_keeps_the_speaker_of_the_word_
     rttm, transcript = _files(tmp_path, _whisper([(" before", 2.0, 2.5), (" across", 2.8, 3.3)]), ".json")
     merged = merge(read_rttm_file(rttm), read_transcript(transcript))
     assert [word.speaker for word in merged.words] == ["A", "A"]
+
+
+def test_a_cue_without_word_times_is_not_cut_where_someone_starts_talking_over_its_speaker(tmp_path: Path) -> None:
+    # A talks 0-4 s, B starts over A's last second: the cue's last words are still A's
+    rttm, transcript = _files(tmp_path, "1\n00:00:00,000 --> 00:00:04,000\none two three four\n", ".srt")
+    rttm.write_text("SPEAKER talk 1 0.000 4.000 <NA> <NA> A <NA> <NA>\nSPEAKER talk 1 3.000 3.000 <NA> <NA> B <NA> <NA>\n",
+                    encoding="utf-8")
+    merged = merge(read_rttm_file(rttm), read_transcript(transcript))
+    assert [(segment.speaker, segment.text) for segment in merged.segments] == [("A", "one two three four")]

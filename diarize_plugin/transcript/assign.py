@@ -87,7 +87,8 @@ def merge(
     for timed, speakers, interval_speaker in zip(timed_segments, word_speakers, segment_speakers):
         pieces = None
         if not timed.segment.words:
-            pieces = split_untimed(timed.segment, timed.start_s, timed.end_s, turns, tolerance_s, split_segments)
+            pieces = split_untimed(timed.segment, timed.start_s, timed.end_s, turns, tolerance_s, split_segments,
+                                   OVERLAP_SHARE)
         segments.extend(pieces or _assigned(timed, speakers, interval_speaker, split_segments))
     segments = _renumbered(transcript.segments, segments)
     warnings = _warnings(turns, timed_segments, reversed_count, tolerance_s)

@@ -4,7 +4,8 @@ A subtitle cue or a Whisper segment without ``words`` knows only its own interva
 speakers talk inside it, giving the whole text to the one who talks most would hide the
 change. Its text is cut into tokens (words; characters for text written without spaces) spread
 evenly over the interval, the way :mod:`diarize_plugin.transcript.assign` times untimed words,
-and each token gets the speaker who talks most during it. Where the tokens change speaker the
+and each token gets the speaker who talks most during it (or keeps the previous token's, see
+:func:`split_untimed`). Where the tokens change speaker the
 segment is split (text and times); when it may not be split (``--keep-segments``) or its text
 has a single token, it keeps the speaker who talks most and lists everyone it holds in
 ``also_speakers``. A speaker who holds no token's majority (a few hundred milliseconds at the
@@ -22,17 +23,23 @@ from .turns import SpeakerTurns
 
 
 def split_untimed(
-    segment: Segment, start_s: float, end_s: float, turns: SpeakerTurns, tolerance_s: float, split: bool
+    segment: Segment, start_s: float, end_s: float, turns: SpeakerTurns, tolerance_s: float, split: bool,
+    overlap_share: float = 0.5,
 ) -> list[Segment] | None:
     """The pieces of a word-less ``segment`` (forward interval ``start_s``-``end_s``, seconds) at
     its changes of speaker, or the segment marked with ``also_speakers`` when ``split`` is false
-    or its text cannot be cut; ``None`` when no change of speaker happens inside it."""
+    or its text cannot be cut; ``None`` when no change of speaker happens inside it.
+
+    A token the speaker of the token before it talks through, at least ``overlap_share`` as
+    long as whoever talks most during it, keeps that speaker (the words' continuity rule of
+    :mod:`~diarize_plugin.transcript.assign`): where someone starts talking over the speaker, the
+    speaker's sentence is not cut at the first overlapped token."""
     tokens, joiner = _tokens(segment.text)
     if not tokens or end_s <= start_s or len(turns) < 2:
         return None
     edges_s = np.linspace(start_s, end_s, len(tokens) + 1)
     speakers = turns.speakers_of(edges_s[:-1], edges_s[1:], tolerance_s)
-    speakers = _filled(speakers)
+    speakers = _filled(_by_continuity(speakers, turns.overlap_s(edges_s[:-1], edges_s[1:]), turns.labels, overlap_share))
     runs = _runs(speakers)
     if len(runs) < 2:
         return None
@@ -63,6 +70,20 @@ def _tokens(text: str) -> tuple[list[str], str]:
     compact = text.strip()
     # a language written without spaces: characters stand in for words
     return (list(compact), "") if len(compact) >= 2 and not compact.isascii() else (words, " ")
+
+
+def _by_continuity(
+    speakers: list[str | None], overlap_s: np.ndarray, labels: tuple[str, ...], overlap_share: float
+) -> list[str | None]:
+    result = list(speakers)
+    for index in range(1, len(result)):
+        previous = result[index - 1]
+        if previous is None or previous == result[index]:
+            continue
+        held_s = overlap_s[index, labels.index(previous)]
+        if held_s > 0.0 and held_s >= overlap_share * overlap_s[index].max():
+            result[index] = previous
+    return result
 
 
 def _filled(speakers: list[str | None]) -> list[str | None]:
