@@ -39,7 +39,7 @@ from typing import Iterator  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
-from pyannote.core import Annotation, Segment  # noqa: E402
+from pyannote.core import Annotation  # noqa: E402
 from pyannote.metrics.diarization import DiarizationErrorRate  # noqa: E402
 
 from benchmarks.ami import AMI, ami_available, ami_references  # noqa: E402
@@ -84,30 +84,30 @@ def recordings(part: str) -> Iterator[tuple[str, str, Path, Annotation]]:
     """(group, name, audio path, reference) of the ``"calibration"`` or ``"held-out"`` part, or
     of ``"devset-test"`` (the dev set's test split, its other half of the speakers)."""
     if part == "devset-test":
-        from benchmarks import devset
-
-        if devset.available():
-            for condition in CALIBRATION_DEVSET:
-                for recording in devset.recordings(condition, "test"):
-                    yield f"devset-test-{condition}", recording.name, recording.path, recording.reference
+        yield from _devset("test", "devset-test")
         return
     if ami_available():
         references = ami_references()
         for name in CALIBRATION_AMI if part == "calibration" else HELD_OUT_AMI:
             yield "ami", name, AMI / f"{name}.wav", references[name]
     if part == "calibration":
-        from benchmarks import devset
-
-        if devset.available():
-            for condition in CALIBRATION_DEVSET:
-                for recording in devset.recordings(condition, "tune"):
-                    yield f"devset-{condition}", recording.name, recording.path, recording.reference
+        yield from _devset("tune", "devset")
         return
     if real_available():
         for path in real_files():
             yield "real", path.stem, path, real_reference(path)
     if SAMPLE.is_file() and SAMPLE.with_suffix(".rttm").is_file():
         yield "sample", "sample", SAMPLE, next(iter(read_rttm(SAMPLE.with_suffix(".rttm")).values()))
+
+
+def _devset(split: str, group: str) -> Iterator[tuple[str, str, Path, Annotation]]:
+    """The dev set's recordings of ``split`` in the calibration conditions (none without LibriSpeech)."""
+    from benchmarks import devset
+
+    if devset.available():
+        for condition in CALIBRATION_DEVSET:
+            for recording in devset.recordings(condition, split):
+                yield f"{group}-{condition}", recording.name, recording.path, recording.reference
 
 
 def labelled_turns(diarizer: Diarizer, group: str, path: Path, reference: Annotation) -> tuple[LabelledTurns, Annotation]:

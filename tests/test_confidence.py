@@ -9,10 +9,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import soundfile
 from pyannote.core import Annotation, Segment
 
-from conftest import SAMPLE_RATE, speech_like
 from diarize_plugin.cli import main
 from diarize_plugin.confidence import DOUBTFUL_BELOW, collecting, is_doubtful, transcript_confidences, turn_confidences
 from diarize_plugin.confidence.calibration import shipped_calibration
@@ -22,16 +20,6 @@ from diarize_plugin.formats import annotation_to_rttm, render_annotation
 from diarize_plugin.pipeline import Diarizer
 from diarize_plugin.report import AudioSource, render_report
 from diarize_plugin.transcript import merge, read_transcript, write_transcript
-
-
-@pytest.fixture(scope="module")
-def two_voices(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    waveform = np.zeros(9 * SAMPLE_RATE, dtype=np.float32)
-    waveform[SAMPLE_RATE : 5 * SAMPLE_RATE] += speech_like(4.0, seed=1, pitch_hz=110.0)
-    waveform[4 * SAMPLE_RATE : 8 * SAMPLE_RATE] += speech_like(4.0, seed=2, pitch_hz=220.0)
-    path = tmp_path_factory.mktemp("audio") / "two.wav"
-    soundfile.write(path, waveform, SAMPLE_RATE)
-    return path
 
 
 def _two_speakers() -> Annotation:

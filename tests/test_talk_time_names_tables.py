@@ -13,24 +13,13 @@ import pytest
 import soundfile
 from pyannote.core import Annotation, Segment
 
-from conftest import SAMPLE_RATE, speech_like
+from conftest import SAMPLE_RATE
 from diarize_plugin.cli import main
 from diarize_plugin.errors import DiarizeError
 from diarize_plugin.formats import read_rttm, render_annotation
 from diarize_plugin.formats.json_format import talk_time
 from diarize_plugin.speaker_names import parse_names, read_names, rename_speakers
 from diarize_plugin.transcript import Segment as TranscriptSegment, Transcript
-
-
-@pytest.fixture(scope="module")
-def two_voices(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Two speech-like voices, the second starting while the first still talks."""
-    waveform = np.zeros(9 * SAMPLE_RATE, dtype=np.float32)
-    waveform[SAMPLE_RATE : 5 * SAMPLE_RATE] += speech_like(4.0, seed=1, pitch_hz=110.0)
-    waveform[4 * SAMPLE_RATE : 8 * SAMPLE_RATE] += speech_like(4.0, seed=2, pitch_hz=220.0)
-    path = tmp_path_factory.mktemp("audio") / "two.wav"
-    soundfile.write(path, waveform, SAMPLE_RATE)
-    return path
 
 
 def _conversation() -> Annotation:
