@@ -147,3 +147,14 @@ def test_merge_and_report_commands_rename_speakers_too(tmp_path: Path, two_voice
     assert "Ann: hello" in merged.read_text(encoding="utf-8")
     assert main(["report", str(rttm), str(two_voices), "--out", str(report), "--names", "SPEAKER_01=Bob", "-q"]) == 0
     assert "Bob" in report.read_text(encoding="utf-8")
+
+
+def test_a_labelled_json_transcript_carries_the_duration_and_talk_time_too(tmp_path: Path, two_voices: Path) -> None:
+    transcript = tmp_path / "two.json"
+    transcript.write_text(json.dumps({"text": "hi", "language": "en", "segments": [{"start": 1.0, "end": 3.0, "text": "hi"}]}),
+                          encoding="utf-8")
+    out = tmp_path / "out.json"
+    assert main([str(two_voices), "--transcript", str(transcript), "--out", str(out), "-q"]) == 0
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert document["language"] == "en" and document["diarization"]["duration"] == 9.0
+    assert document["diarization"]["talk_time"]["speakers"]

@@ -216,8 +216,12 @@ def run(arguments: argparse.Namespace) -> int:
 
             merged = transcript_confidences(merged, annotation, confidences)
     if merged is not None and output_format not in DOCUMENT_FORMATS:
-        marking = {"mark_doubtful": True} if arguments.mark_doubtful else {}
-        rendered.append((arguments.out, write_transcript(merged, output_format, **marking)))
+        extra: dict = {"mark_doubtful": True} if arguments.mark_doubtful else {}
+        if output_format == "json":
+            from ..formats.json_format import talk_time
+
+            extra["diarization"] = {"duration": round(audio.duration_s, 3), "talk_time": talk_time(annotation)}
+        rendered.append((arguments.out, write_transcript(merged, output_format, **extra)))
     elif output_format == "html":
         from ..report import report_html
 
