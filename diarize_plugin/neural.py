@@ -30,6 +30,7 @@ from scipy.optimize import linear_sum_assignment
 from .audio_source import AudioSource, as_audio_source
 from .background import find_background, reject_background
 from .cluster import SpeakerBounds, cluster_embeddings
+from .confidence.evidence import add_frame_probabilities
 from .counting import Counting
 from .decoding import DECODINGS, DEFAULT_DECODING, OVERLAP_PROBABILITY, SPEECH_PROBABILITY
 from .embed.base import SpeakerEmbedder, l2_normalize
@@ -215,6 +216,7 @@ class NeuralDiarization:
         if self.decoding == "pyannote":
             speech_flags, overlap_flags = decoded >= 1, decoded >= 2
         else:
+            add_frame_probabilities(decoded, FRAME_STEP_S, frame_offset_s(FRAME_STEP_S))  # for confidence, when asked
             speech_flags = decoded[:, 0] >= self.speech_threshold
             if self.reject_background:
                 speech_flags = without_background(audio, speech_flags, decoded[:, 0], FRAME_STEP_S)

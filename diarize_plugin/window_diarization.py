@@ -13,6 +13,7 @@ from pyannote.core import Annotation, Segment, Timeline
 
 from .audio_source import AudioSource, as_audio_source
 from .cluster import SpeakerBounds
+from .confidence.evidence import add_windows
 from .counting import Counting
 from .embed.base import SpeakerEmbedder
 from .errors import DiarizeError
@@ -79,6 +80,7 @@ def label_speech(
         )
     with stage("embedding"):
         embeddings = embed_segments(embedder, waveform, windows, progress)
+    add_windows(windows, embeddings)  # kept only when confidence is asked for
     with stage("counting"):
         labels = counting.label(embeddings, threshold, bounds)
     with stage("turns"):

@@ -11,10 +11,10 @@ from ..errors import DiarizeError
 from ..pipeline import DEFAULT_SEGMENTATION, Diarizer, VadOptions, check_options
 
 #: output formats of a batch run (a transcript format needs a transcript per recording)
-BATCH_FORMATS = ("rttm", "srt", "vtt", "json", "textgrid", "eaf", "audacity", "html")
+BATCH_FORMATS = ("rttm", "srt", "vtt", "json", "textgrid", "eaf", "audacity", "html", "csv", "tsv")
 #: the file extension of each (Audacity's label tracks are plain text)
 OUTPUT_EXTENSIONS = {"rttm": ".rttm", "srt": ".srt", "vtt": ".vtt", "json": ".json", "textgrid": ".TextGrid",
-                     "eaf": ".eaf", "audacity": ".txt", "html": ".html"}
+                     "eaf": ".eaf", "audacity": ".txt", "html": ".html", "csv": ".csv", "tsv": ".tsv"}
 
 
 @dataclass(frozen=True)
