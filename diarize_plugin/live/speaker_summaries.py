@@ -6,35 +6,36 @@ average-linkage distance of the offline clustering (:func:`diarize_plugin.cluste
 two speakers, is then ``1 - (a . b) / (n_a n_b)`` of their sums, so a window joins the speaker
 the offline clustering would have merged it with first, and two speakers that have drifted
 together are found by the same rule, without keeping every embedding. Memory per speaker: one
-sum, one count, and a few recent exemplars.
+sum and one count; a merged speaker keeps only where it went.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
-#: recent unit embeddings kept per speaker (for naming against a voice database)
-EXEMPLARS = 8
+#: windows after which a speaker that never grew past ``min_windows`` is folded into the
+#: nearest grown one (a stray window of noise or overlap: 60 s at one window per 0.5 s)
+STRAY_AFTER_WINDOWS = 120
 
 
 @dataclass
 class SpeakerSummary:
     """One speaker of the stream: ``total`` (sum of unit window embeddings), ``count`` (how
-    many), ``exemplars`` (the latest :data:`EXEMPLARS` of them), ``label`` (its index)."""
+    many), ``label`` (its index), ``last_window`` (the number of the latest window it took)."""
 
     label: int
     total: np.ndarray
     count: int = 0
-    exemplars: list[np.ndarray] = field(default_factory=list)
+    last_window: int = 0
     #: the speaker this one was merged into (its later windows go there), or ``None``
     merged_into: int | None = None
 
-    def add(self, unit: np.ndarray, weight: int = 1) -> None:
-        self.total = self.total + unit * weight
-        self.count += weight
-        self.exemplars = (self.exemplars + [unit])[-EXEMPLARS:]
+    def add(self, unit: np.ndarray, window: int) -> None:
+        self.total = self.total + unit
+        self.count += 1
+        self.last_window = window
 
     @property
     def centroid(self) -> np.ndarray:
@@ -65,6 +66,7 @@ class OnlineSpeakers:
         self.max_speakers = max_speakers
         self.merge_after = merge_after
         self.speakers: list[SpeakerSummary] = []
+        self.windows = 0
 
     @property
     def active(self) -> list[SpeakerSummary]:
@@ -92,7 +94,8 @@ class OnlineSpeakers:
         else:
             chosen = SpeakerSummary(label=len(self.speakers), total=np.zeros_like(unit))
             self.speakers.append(chosen)
-        chosen.add(unit)
+        self.windows += 1
+        chosen.add(unit, self.windows)
         return chosen.label
 
     def established(self, label: int) -> int:
@@ -127,5 +130,16 @@ class OnlineSpeakers:
         target, source = self.speakers[kept], self.speakers[absorbed]
         target.total = target.total + source.total
         target.count += source.count
-        target.exemplars = (target.exemplars + source.exemplars)[-EXEMPLARS:]
         source.merged_into = kept
+        source.total = np.zeros(0)
+
+    def strays(self) -> list[tuple[int, int]]:
+        """``(kept, absorbed)`` for every speaker that stayed under ``min_windows`` windows for
+        :data:`STRAY_AFTER_WINDOWS` windows, with the grown speaker it counts for."""
+        found = []
+        for speaker in self.active:
+            if speaker.count < self.min_windows and self.windows - speaker.last_window >= STRAY_AFTER_WINDOWS:
+                kept = self.established(speaker.label)
+                if kept != speaker.label:
+                    found.append((kept, speaker.label))
+        return found

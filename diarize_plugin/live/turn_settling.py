@@ -79,6 +79,10 @@ class TurnSettler:
             self._labels[label] = speaker_label(len(self._labels))
         return self._labels[label]
 
+    def has_reported(self, label: int) -> bool:
+        """Whether speaker ``label`` has a name in the reports already."""
+        return label in self._labels
+
     def settle(self, frames: LabelledFrames, at_s: float) -> list[LiveEvent]:
         """The final turns that ``frames`` (the next settled stretch) open, extend or close."""
         events: list[LiveTurn] = []
