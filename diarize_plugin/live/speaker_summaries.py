@@ -59,9 +59,12 @@ class OnlineSpeakers:
     """
 
     def __init__(
-        self, threshold: float, max_speakers: int | None = None, merge_after: int = 3, min_windows: int = 3
+        self, threshold: float, max_speakers: int | None = None, merge_after: int = 3, min_windows: int = 3,
+        rule: str = "linkage", merge_similarity: float | None = None,
     ) -> None:
         self.threshold = threshold
+        self.rule = rule
+        self.merge_similarity = merge_similarity
         self.min_windows = min_windows
         self.max_speakers = max_speakers
         self.merge_after = merge_after
@@ -86,7 +89,7 @@ class OnlineSpeakers:
         unit = np.asarray(embedding, dtype=np.float64)
         unit = unit / max(float(np.linalg.norm(unit)), 1e-12)
         active = self.active
-        distances = [linkage_distance(unit, 1, speaker.total, speaker.count) for speaker in active]
+        distances = [self._distance(unit, 1, speaker.total, speaker.count) for speaker in active]
         nearest = int(np.argmin(distances)) if distances else -1
         room = self.max_speakers is None or len(active) < self.max_speakers
         if nearest >= 0 and (distances[nearest] < self.threshold or not room):
@@ -97,6 +100,12 @@ class OnlineSpeakers:
         self.windows += 1
         chosen.add(unit, self.windows)
         return chosen.label
+
+    def _distance(self, total_a: np.ndarray, count_a: int, total_b: np.ndarray, count_b: int) -> float:
+        if self.rule == "linkage":
+            return linkage_distance(total_a, count_a, total_b, count_b)
+        norms = max(float(np.linalg.norm(total_a) * np.linalg.norm(total_b)), 1e-12)
+        return 1.0 - float(total_a @ total_b) / norms
 
     def established(self, label: int) -> int:
         """The label a window of speaker ``label`` counts for now: its speaker after merges,
@@ -120,8 +129,13 @@ class OnlineSpeakers:
         best: tuple[float, int, int] | None = None
         for index, first in enumerate(ready):
             for second in ready[index + 1 :]:
-                distance = linkage_distance(first.total, first.count, second.total, second.count)
-                if distance < self.threshold and (best is None or distance < best[0]):
+                if self.merge_similarity is None:
+                    distance = linkage_distance(first.total, first.count, second.total, second.count)
+                    limit = self.threshold
+                else:
+                    distance = self._distance(first.total, first.count, second.total, second.count)
+                    limit = 1.0 - self.merge_similarity
+                if distance < limit and (best is None or distance < best[0]):
                     best = (distance, first.label, second.label)
         return None if best is None else (best[1], best[2])
 
