@@ -73,8 +73,11 @@ class LiveStats:
 class LiveSystem:
     """A :class:`StreamingDiarizer` fed a file block by block, looking like a ``Diarizer``."""
 
-    def __init__(self, embedder, latency_s: float, block_s: float, stats: LiveStats, collar_s: float) -> None:
+    def __init__(
+        self, embedder, latency_s: float, block_s: float, stats: LiveStats, collar_s: float, threshold: float | None = None
+    ) -> None:
         self.embedder, self.latency_s, self.block_s, self.stats = embedder, latency_s, block_s, stats
+        self.threshold = threshold
         stats.raw = stats.raw or DiarizationErrorRate(collar=collar_s, skip_overlap=False)
         self.references: dict[str, tuple[Annotation, object]] = {}
 
@@ -82,7 +85,7 @@ class LiveSystem:
         waveform = soundfile.read(str(audio), dtype="float32")[0] if isinstance(audio, Path) else audio
         if waveform.ndim > 1:
             waveform = waveform.mean(axis=1)
-        diarizer = StreamingDiarizer(self.embedder, latency_s=self.latency_s)
+        diarizer = StreamingDiarizer(self.embedder, latency_s=self.latency_s, threshold=self.threshold)
         collected = LiveAnnotation(uri)
         block = int(round(self.block_s * SAMPLE_RATE))
         reports: list[tuple[LiveTurn, float]] = []
@@ -127,7 +130,7 @@ class LiveSystem:
             reported_end[turn.turn_id] = max(turn.end_s, settled_before)
         for turn in collected.final_turns():
             self.stats.final_speech_s += turn.end_s - turn.start_s
-            if collected._resolve(turn.speaker) != turn.speaker:
+            if collected.resolve(turn.speaker) != turn.speaker:
                 self.stats.relabelled_s += turn.end_s - turn.start_s
 
 
@@ -144,14 +147,18 @@ def print_der(prefix: str, metric: DiarizationErrorRate) -> None:
     print(f"{prefix} speaker confusion: {100 * parts['confusion'] / total:.1f} %")
 
 
-def compare(set_name: str, latencies: list[float], block_s: float, embedder) -> None:
+def compare(
+    set_name: str, latencies: list[float], block_s: float, embedder, threshold: float | None = None, offline: bool = True
+) -> None:
     scored = SETS[set_name]
     items = list(scored.items())
-    offline = score(offline_system(embedder), items, scored.collar_s)
-    print_der(f"[offline] {scored.label}", offline.metric)
+    offline_metric = None
+    if offline:
+        offline_metric = score(offline_system(embedder), items, scored.collar_s).metric
+        print_der(f"[offline] {scored.label}", offline_metric)
     for latency_s in latencies:
         stats = LiveStats()
-        system = LiveSystem(embedder, latency_s, block_s, stats, scored.collar_s)
+        system = LiveSystem(embedder, latency_s, block_s, stats, scored.collar_s, threshold)
         metric = DiarizationErrorRate(collar=scored.collar_s, skip_overlap=False)
         for name, audio, reference, uem in items:
             hypothesis = system.run(audio, uri=name)
@@ -160,7 +167,8 @@ def compare(set_name: str, latencies: list[float], block_s: float, embedder) -> 
         prefix = f"[live {latency_s:g} s] {scored.label}"
         print_der(prefix, metric)
         print(f"{prefix} DER, merges not applied: {100 * abs(stats.raw):.1f} %")
-        print(f"{prefix} DER minus offline: {100 * (abs(metric) - abs(offline.metric)):+.1f} points")
+        if offline_metric is not None:
+            print(f"{prefix} DER minus offline: {100 * (abs(metric) - abs(offline_metric)):+.1f} points")
         latencies_s = np.concatenate(stats.latencies_s) if stats.latencies_s else np.zeros(1)
         print(f"{prefix} latency median: {np.median(latencies_s):.2f} s (asked {latency_s:g} s)")
         print(f"{prefix} latency p95: {np.percentile(latencies_s, 95):.2f} s (asked {latency_s:g} s)")
@@ -220,6 +228,8 @@ def main() -> None:
     parser.add_argument("--sets", default="ami,real,sample", help=f"recordings: {','.join(SETS)}")
     parser.add_argument("--block-s", type=float, default=0.1, help="seconds of audio per block fed")
     parser.add_argument("--memory-hours", default="", help="hours of a long stream after which to print peak memory")
+    parser.add_argument("--threshold", type=float, help="live clustering threshold (default: the StreamingDiarizer's)")
+    parser.add_argument("--no-offline", action="store_true", help="skip the offline runs")
     parser.add_argument("--memory-run", help=argparse.SUPPRESS)
     arguments = parser.parse_args()
     if arguments.memory_run:
@@ -231,7 +241,7 @@ def main() -> None:
         if set_name == "sample" and not (EXAMPLES / "sample.wav").is_file():
             print("pyannote sample: skipped (run python examples/fetch_sample.py)")
             continue
-        compare(set_name, latencies, arguments.block_s, embedder)
+        compare(set_name, latencies, arguments.block_s, embedder, arguments.threshold, not arguments.no_offline)
     if arguments.memory_hours:
         measure_memory([float(value) for value in arguments.memory_hours.split(",")])
 

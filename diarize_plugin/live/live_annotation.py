@@ -43,11 +43,15 @@ class LiveAnnotation:
         for turn in self.final_turns():
             label = self._resolve(turn.speaker) if apply_merges else turn.speaker
             if apply_names:
-                label = self.names.get(label, self.names.get(turn.speaker, label) if not apply_merges else label)
+                label = self.names.get(label) or self.names.get(turn.speaker) or label
             segment = Segment(turn.start_s, turn.end_s)
             if segment.duration > 0:
                 annotation[segment, annotation.new_track(segment)] = label
         return annotation.support()
+
+    def resolve(self, label: str) -> str:
+        """The label ``label`` stands for at the end, after every merge reported."""
+        return self._resolve(label)
 
     def _resolve(self, label: str) -> str:
         seen = set()

@@ -36,12 +36,13 @@ from ..embed.base import SpeakerEmbedder
 from ..embed.registry import DEFAULT_EMBEDDER, load_embedder
 from ..errors import DiarizeError
 from ..neural import frames_to_samples
+from ..embed.onnx_session import open_session
 from ..segmentation import (
+    BUNDLED_MODEL_PATH,
     CHUNK_SAMPLES,
     FRAME_DURATION_SAMPLES,
     FRAME_STEP_SAMPLES,
     SAMPLE_RATE,
-    Segmenter,
     speech_and_overlap_probability,
 )
 from ..windows import MIN_WINDOW_S
@@ -150,7 +151,8 @@ class StreamingDiarizer:
         self.provisional = provisional
         self.on_event = on_event
         self.window_s = window_s
-        self._segmenter = Segmenter(threads=1)
+        # the offline segmentation's network (int8 segmentation-3.0), one chunk per call
+        self._segmentation = open_session(BUNDLED_MODEL_PATH)
         self._step = int(round(STEP_S * SAMPLE_RATE))
         self._half_window = int(round(window_s * SAMPLE_RATE / 2))
         self._latency = int(round(self.latency_s * SAMPLE_RATE))
@@ -224,7 +226,7 @@ class StreamingDiarizer:
         """The network on the 10 s chunk ending at sample ``end`` (silence before the stream)."""
         start = end - CHUNK_SAMPLES
         chunk = self._ring.read(start, end)[None, None, :]
-        log_probs = self._segmenter._session.run(["log_probs"], {"waveform": chunk})[0][0]
+        log_probs = self._segmentation.run(["log_probs"], {"waveform": chunk})[0][0]
         self._frames.add(int(np.rint(start / FRAME_STEP_SAMPLES)), speech_and_overlap_probability(log_probs))
 
     def _embed_windows(self, end: int, closing: bool) -> list[LiveEvent]:
