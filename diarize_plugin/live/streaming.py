@@ -46,11 +46,11 @@ from ..segmentation import (
     speech_and_overlap_probability,
 )
 from ..windows import MIN_WINDOW_S
-from .events import LiveEvent, LiveTurn, SpeakerMerge, SpeakerNamed
+from .events import LiveEvent, SpeakerMerge, SpeakerNamed
 from .frame_scores import RollingFrameAverage
 from .speaker_summaries import OnlineSpeakers
 from .stream_buffer import SampleRing
-from .turn_settling import TurnSettler
+from .turn_settling import LabelledFrames, TurnSettler
 
 if TYPE_CHECKING:
     from ..voices.identification import Gallery
@@ -301,10 +301,8 @@ class StreamingDiarizer:
         self._settled_frame = final_frame
         return self._settler.settle(labelled, end / SAMPLE_RATE)
 
-    def _label_frames(self, start: int, stop: int) -> "LabelledFrames":
+    def _label_frames(self, start: int, stop: int) -> LabelledFrames:
         """Speech, overlap and the first and second speaker of global frames ``[start, stop)``."""
-        from .turn_settling import LabelledFrames
-
         scores = self._frames.average(start, stop)
         speech = scores[:, 0] >= self.speech_threshold
         overlap = speech & (scores[:, 1] >= self.overlap_threshold)
