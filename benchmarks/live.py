@@ -46,8 +46,17 @@ from diarize_plugin import Diarizer  # noqa: E402
 from diarize_plugin.embed.registry import load_embedder  # noqa: E402
 from diarize_plugin.live import LiveAnnotation, LiveTurn, SpeakerMerge, StreamingDiarizer  # noqa: E402
 
+def ami_split(first: int, last: int):
+    """The AMI excerpts ``trn{first:02d}`` to ``trn{last:02d}`` (the local identity's distances
+    were tuned on trn00-04 and the long stream's first half hour)."""
+    names = {f"trn{index:02d}" for index in range(first, last + 1)}
+    return lambda: [item for item in ami_items() if item[0] in names]
+
+
 SETS = {
     "ami": ScoredSet("AMI", ami_items, collar_s=0.0),
+    "ami-tune": ScoredSet("AMI trn00-04", ami_split(0, 4), collar_s=0.0),
+    "ami-test": ScoredSet("AMI trn05-09", ami_split(5, 9), collar_s=0.0),
     "real": ScoredSet("real", real_items, collar_s=REAL_COLLAR_S),
     "sample": ScoredSet("pyannote sample", sample_items, collar_s=0.0),
 }
@@ -74,10 +83,12 @@ class LiveSystem:
     """A :class:`StreamingDiarizer` fed a file block by block, looking like a ``Diarizer``."""
 
     def __init__(
-        self, embedder, latency_s: float, block_s: float, stats: LiveStats, collar_s: float, threshold: float | None = None
+        self, embedder, latency_s: float, block_s: float, stats: LiveStats, collar_s: float, threshold: float | None = None,
+        options: dict | None = None,
     ) -> None:
         self.embedder, self.latency_s, self.block_s, self.stats = embedder, latency_s, block_s, stats
         self.threshold = threshold
+        self.options = options or {}
         stats.raw = stats.raw or DiarizationErrorRate(collar=collar_s, skip_overlap=False)
         self.references: dict[str, tuple[Annotation, object]] = {}
 
@@ -85,7 +96,7 @@ class LiveSystem:
         waveform = soundfile.read(str(audio), dtype="float32")[0] if isinstance(audio, Path) else audio
         if waveform.ndim > 1:
             waveform = waveform.mean(axis=1)
-        diarizer = StreamingDiarizer(self.embedder, latency_s=self.latency_s, threshold=self.threshold)
+        diarizer = StreamingDiarizer(self.embedder, latency_s=self.latency_s, threshold=self.threshold, **self.options)
         collected = LiveAnnotation(uri)
         block = int(round(self.block_s * SAMPLE_RATE))
         reports: list[tuple[LiveTurn, float]] = []
@@ -148,7 +159,8 @@ def print_der(prefix: str, metric: DiarizationErrorRate) -> None:
 
 
 def compare(
-    set_name: str, latencies: list[float], block_s: float, embedder, threshold: float | None = None, offline: bool = True
+    set_name: str, latencies: list[float], block_s: float, embedder, threshold: float | None = None, offline: bool = True,
+    options: dict | None = None,
 ) -> None:
     scored = SETS[set_name]
     items = list(scored.items())
@@ -158,7 +170,7 @@ def compare(
         print_der(f"[offline] {scored.label}", offline_metric)
     for latency_s in latencies:
         stats = LiveStats()
-        system = LiveSystem(embedder, latency_s, block_s, stats, scored.collar_s, threshold)
+        system = LiveSystem(embedder, latency_s, block_s, stats, scored.collar_s, threshold, options)
         metric = DiarizationErrorRate(collar=scored.collar_s, skip_overlap=False)
         for name, audio, reference, uem in items:
             hypothesis = system.run(audio, uri=name)
@@ -180,37 +192,43 @@ def compare(
         sys.stdout.flush()
 
 
-def long_stream(hours: float):
-    """Blocks of 0.5 s of seeded 10-minute conversations, one after the other, for ``hours``."""
+def long_stream(hours: float, voices: set[str] | None = None):
+    """Blocks of 0.5 s of seeded 10-minute conversations, one after the other, for ``hours``;
+    ``voices`` collects the LibriSpeech speakers heard so far (the reference count)."""
     from benchmarks.conversations import build_conversation
 
     fed, seed, total = 0, 0, int(hours * 3600 * SAMPLE_RATE)
     while fed < total:
         conversation, _ = build_conversation(5000 + seed, 4, 600.0)
         seed += 1
+        if voices is not None:
+            voices.update(conversation.speakers)
         waveform = conversation.waveform[: total - fed]
         for first in range(0, len(waveform), SAMPLE_RATE // 2):
             yield waveform[first : first + SAMPLE_RATE // 2]
         fed += len(waveform)
 
 
-def memory_run(hours: list[float]) -> None:
+def memory_run(hours: list[float], options: dict | None = None) -> None:
     """Child process: feed the long stream, print ``{"hours": h, "peak_mb": ...}`` after each hour mark."""
-    diarizer = StreamingDiarizer(load_embedder("campplus", threads=1), latency_s=2.0)
+    diarizer = StreamingDiarizer(load_embedder("campplus", threads=1), latency_s=2.0, **(options or {}))
     marks = sorted(hours)
     fed, started = 0, time.perf_counter()
-    for block in long_stream(marks[-1]):
+    voices: set[str] = set()
+    for block in long_stream(marks[-1], voices):
         diarizer.feed(block)
         fed += len(block)
         while marks and fed >= marks[0] * 3600 * SAMPLE_RATE:
             peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             print(json.dumps({"hours": marks.pop(0), "peak_mb": peak_mb, "elapsed_s": time.perf_counter() - started,
-                              "speakers": len(diarizer.speakers.speakers)}), flush=True)
+                              "speakers": len(diarizer.speakers.speakers), "active": len(diarizer.speakers.active),
+                              "reference": len(voices)}), flush=True)
     diarizer.finish()
 
 
-def measure_memory(hours: list[float]) -> None:
-    command = [sys.executable, __file__, "--memory-run", ",".join(f"{h:g}" for h in hours)]
+def measure_memory(hours: list[float], options: dict | None = None) -> None:
+    command = [sys.executable, __file__, "--memory-run", ",".join(f"{h:g}" for h in hours),
+               "--options-json", json.dumps(options or {})]
     with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as child:
         assert child.stdout is not None
         for line in child.stdout:
@@ -218,7 +236,8 @@ def measure_memory(hours: list[float]) -> None:
             print(f"[live 2 s] long stream peak memory at {mark['hours']:g} h: {mark['peak_mb']:.0f} MB")
             print(f"[live 2 s] long stream real-time factor (1 thread) at {mark['hours']:g} h: "
                   f"{mark['elapsed_s'] / (mark['hours'] * 3600):.3f}")
-            print(f"[live 2 s] long stream speakers found by {mark['hours']:g} h: {mark['speakers']}")
+            print(f"[live 2 s] long stream speakers found by {mark['hours']:g} h: {mark['speakers']} "
+                  f"({mark['active']} after merges; reference {mark['reference']})")
             sys.stdout.flush()
 
 
@@ -230,10 +249,21 @@ def main() -> None:
     parser.add_argument("--memory-hours", default="", help="hours of a long stream after which to print peak memory")
     parser.add_argument("--threshold", type=float, help="live clustering threshold (default: the StreamingDiarizer's)")
     parser.add_argument("--no-offline", action="store_true", help="skip the offline runs")
+    parser.add_argument("--identity", help="local or windows (default: the StreamingDiarizer's)")
+    parser.add_argument("--new-speaker-distance", type=float, help="local identity: distance over which a speaker is new")
+    parser.add_argument("--update-distance", type=float, help="local identity: distance under which a summary updates")
+    parser.add_argument("--merge-distance", type=float, help="local identity: distance under which speakers merge")
     parser.add_argument("--memory-run", help=argparse.SUPPRESS)
+    parser.add_argument("--options-json", default="{}", help=argparse.SUPPRESS)
     arguments = parser.parse_args()
+    options = {
+        name: value for name, value in (
+            ("identity", arguments.identity), ("new_speaker_distance", arguments.new_speaker_distance),
+            ("update_distance", arguments.update_distance), ("merge_distance", arguments.merge_distance),
+        ) if value is not None
+    }
     if arguments.memory_run:
-        memory_run([float(value) for value in arguments.memory_run.split(",")])
+        memory_run([float(value) for value in arguments.memory_run.split(",")], json.loads(arguments.options_json))
         return
     embedder = load_embedder("campplus", threads=1)
     latencies = [float(value) for value in arguments.latencies.split(",") if value]
@@ -241,9 +271,9 @@ def main() -> None:
         if set_name == "sample" and not (EXAMPLES / "sample.wav").is_file():
             print("pyannote sample: skipped (run python examples/fetch_sample.py)")
             continue
-        compare(set_name, latencies, arguments.block_s, embedder, arguments.threshold, not arguments.no_offline)
+        compare(set_name, latencies, arguments.block_s, embedder, arguments.threshold, not arguments.no_offline, options)
     if arguments.memory_hours:
-        measure_memory([float(value) for value in arguments.memory_hours.split(",")])
+        measure_memory([float(value) for value in arguments.memory_hours.split(",")], options)
 
 
 if __name__ == "__main__":

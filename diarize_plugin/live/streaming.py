@@ -46,8 +46,9 @@ from ..segmentation import (
     speech_and_overlap_probability,
 )
 from ..windows import MIN_WINDOW_S
+from .chunk_speakers import MatchedChunk, local_activity, local_speech_frames, match_local_speakers, vote_frames
 from .events import LiveEvent, SpeakerMerge, SpeakerNamed
-from .frame_scores import RollingFrameAverage
+from .frame_scores import RollingFrameAverage, chunk_frame_weights
 from .speaker_summaries import OnlineSpeakers
 from .stream_buffer import SampleRing
 from .turn_settling import LabelledFrames, TurnSettler
@@ -73,6 +74,22 @@ _RECENT_WINDOWS_S = 30.0
 LIVE_THRESHOLD_MARGIN = 0.10
 #: windows a speaker needs before it can be named after an enrolled person
 _NAMING_WINDOWS = 4
+#: how speakers are told apart: "local" (the network's local speakers of a chunk, matched to the
+#: stream's speakers every ``LOCAL_STEP_S``, :mod:`.chunk_speakers`) or "windows" (1.5 s windows
+#: joined by average linkage, :mod:`.speaker_summaries`)
+IDENTITIES = ("local", "windows")
+#: seconds of audio between two matchings of a chunk's local speakers ("local" identity)
+LOCAL_STEP_S = 1.0
+#: "local" identity, cosine distances to a speaker's centroid: over ``NEW_SPEAKER_DISTANCE``
+#: a local speaker is someone new, under ``UPDATE_DISTANCE`` it updates the speaker's summary,
+#: two speakers under ``MERGE_DISTANCE`` are merged
+NEW_SPEAKER_DISTANCE = 0.75
+UPDATE_DISTANCE = 0.5
+MERGE_DISTANCE = 0.3
+#: least speech (seconds) of a local speaker in a chunk for it to be embedded; and the least
+#: speech without overlap for the overlap to be left out
+LOCAL_MIN_SPEECH_S = 0.25
+LOCAL_MIN_CLEAN_S = 1.0
 
 EventCallback = Callable[[LiveEvent], None]
 
@@ -136,8 +153,17 @@ class StreamingDiarizer:
         on_event: EventCallback | None = None,
         model_dir: str | os.PathLike[str] | None = None,
         window_s: float = 1.5,
+        identity: str = "local",
+        new_speaker_distance: float = NEW_SPEAKER_DISTANCE,
+        update_distance: float = UPDATE_DISTANCE,
+        merge_distance: float = MERGE_DISTANCE,
     ) -> None:
         check_live_options(latency_s, threshold, overlap_threshold, max_speakers, window_s)
+        if identity not in IDENTITIES:
+            raise DiarizeError(f"identity must be one of {', '.join(IDENTITIES)}, not {identity!r}")
+        self.identity = identity
+        self.new_speaker_distance = float(new_speaker_distance)
+        self.update_distance = float(update_distance)
         self.embedder = embedder if isinstance(embedder, SpeakerEmbedder) else load_embedder(embedder, model_dir, 1)
         calibrated = self.embedder.clustering_threshold + LIVE_THRESHOLD_MARGIN
         self.threshold = float(calibrated if threshold is None else threshold)
@@ -159,7 +185,19 @@ class StreamingDiarizer:
         # audio a chunk or a window may still need: the chunk ending at the newest point
         self._ring = SampleRing(CHUNK_SAMPLES + 2 * self._step + 2 * self._half_window)
         self._frames = RollingFrameAverage(values_per_frame=2)
-        self.speakers = OnlineSpeakers(self.threshold, max_speakers)
+        if identity == "local":
+            self.speakers = OnlineSpeakers(
+                self.threshold, max_speakers, merge_after=2, min_windows=1, rule="centroid",
+                merge_similarity=1.0 - float(merge_distance),
+            )
+        else:
+            self.speakers = OnlineSpeakers(self.threshold, max_speakers)
+        self._chunks: deque[MatchedChunk] = deque()
+        self._chunk_weights = chunk_frame_weights()
+        self._local_every = max(int(round(LOCAL_STEP_S / STEP_S)), 1)
+        self._points = 0
+        self._latest_chunk: tuple[int, np.ndarray] | None = None
+        self._recent_label = -1
         self._windows: deque[LiveWindow] = deque()
         self._next_point = self._step
         self._next_window = 1
@@ -215,7 +253,12 @@ class StreamingDiarizer:
 
     def _process(self, end: int, final_frame: int, closing: bool = False) -> list[LiveEvent]:
         self._segment(end)
-        events = self._embed_windows(end, closing)
+        self._points += 1
+        if self.identity == "local":
+            due = closing or self._points % self._local_every == 0
+            events = self._match_chunk(end) if due else []
+        else:
+            events = self._embed_windows(end, closing)
         events += self._settle(final_frame, end, closing)
         if self.provisional and not closing:
             events += self._settler.provisional(self._label_frames(final_frame, self._frame_count(end)), end / SAMPLE_RATE)
@@ -228,6 +271,41 @@ class StreamingDiarizer:
         chunk = self._ring.read(start, end)[None, None, :]
         log_probs = self._segmentation.run(["log_probs"], {"waveform": chunk})[0][0]
         self._frames.add(int(np.rint(start / FRAME_STEP_SAMPLES)), speech_and_overlap_probability(log_probs))
+        self._latest_chunk = (start, log_probs)
+
+    def _match_chunk(self, end: int) -> list[LiveEvent]:
+        """Embed the local speakers of the chunk ending at ``end`` and match them to speakers."""
+        assert self._latest_chunk is not None
+        start, log_probs = self._latest_chunk
+        activity = local_activity(log_probs)
+        frame_s = FRAME_STEP_SAMPLES / SAMPLE_RATE
+        found = local_speech_frames(
+            activity, int(round(LOCAL_MIN_CLEAN_S / frame_s)), int(round(LOCAL_MIN_SPEECH_S / frame_s))
+        )
+        audio = self._ring.read(start, end)
+        pieces, locals_ = [], []
+        for local, frames in found:
+            mask = frames_to_samples(frames, 0, len(audio))
+            if start < 0:  # before the stream: silence, not speech
+                mask[: -start] = False
+            if mask.sum() >= MIN_WINDOW_S * SAMPLE_RATE:
+                pieces.append(audio[mask])
+                locals_.append(local)
+        labels = [-1] * activity.shape[1]
+        if not pieces:
+            return []
+        embeddings = self.embedder.embed_windows(pieces)
+        matched = match_local_speakers(self.speakers, embeddings, self.new_speaker_distance, self.update_distance)
+        for local, label in zip(locals_, matched):
+            labels[local] = label
+        first_frame = int(np.rint(start / FRAME_STEP_SAMPLES))
+        self._chunks.append(MatchedChunk(first_frame, activity, tuple(labels)))
+        loudest = max(range(len(locals_)), key=lambda index: float(activity[:, locals_[index]].sum()))
+        self._recent_label = matched[loudest]
+        events: list[LiveEvent] = []
+        for label in sorted(set(matched)):
+            events += self._after_window(label, end / SAMPLE_RATE)
+        return events
 
     def _embed_windows(self, end: int, closing: bool) -> list[LiveEvent]:
         """Embed every window whose audio has arrived (at the end, the last partial ones)."""
@@ -312,6 +390,9 @@ class StreamingDiarizer:
     def _vote(self, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
         """Per frame, the speaker whose windows cover it with the most weight (a window counts
         most at its centre; the nearest window where none covers) and the runner-up (-1: none)."""
+        if self.identity == "local":
+            fallback = self.speakers.established(self._recent_label) if self._recent_label >= 0 else -1
+            return vote_frames(list(self._chunks), start, stop, self._chunk_weights, self.speakers.established, fallback)
         count = stop - start
         first = np.full(count, -1, dtype=np.int64)
         second = np.full(count, -1, dtype=np.int64)
@@ -357,6 +438,8 @@ class StreamingDiarizer:
     def _forget(self, final_frame: int) -> None:
         """Drop the frames and windows that can no longer matter."""
         self._frames.drop_before(final_frame)
+        while self._chunks and self._chunks[0].end_frame <= final_frame:
+            self._chunks.popleft()
         oldest_s = final_frame * FRAME_STEP_SAMPLES / SAMPLE_RATE - _RECENT_WINDOWS_S
         # keep at least the latest window: the nearest one labels frames that no window covers
         while len(self._windows) > 1 and self._windows[0].centre_s < oldest_s:
