@@ -3,8 +3,9 @@
 - :mod:`.streaming` (:class:`StreamingDiarizer`): ``feed(samples)`` / ``finish()``, events as
   turns settle;
 - :mod:`.stream_buffer`: the last seconds of audio; :mod:`.frame_scores`: the network's
-  per-frame probabilities over the chunks heard so far; :mod:`.speaker_summaries`: incremental
-  clustering against bounded per-speaker summaries; :mod:`.turn_settling`: final and
+  per-frame probabilities over the chunks heard so far; :mod:`.chunk_speakers`: the network's
+  local speakers of a chunk matched to the stream's speakers; :mod:`.speaker_summaries`:
+  bounded per-speaker summaries and their merges; :mod:`.turn_settling`: final and
   provisional turns;
 - :mod:`.events`: what is reported (turns, merges, names), as JSON lines;
   :mod:`.live_annotation`: the whole result, for the output files written on exit;

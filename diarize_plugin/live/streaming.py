@@ -6,19 +6,24 @@ The offline pipeline's stages, run as the audio comes (:class:`StreamingDiarizer
   its probabilities of speech and of two speakers at once are averaged, frame by frame, over
   the chunks heard so far (:class:`~diarize_plugin.live.frame_scores.RollingFrameAverage`),
   against the offline path's calibrated thresholds;
-- a 1.5 s window every ``step_s``, its speech only, is embedded once its audio has arrived and
-  joins a speaker by average linkage against bounded per-speaker summaries
-  (:class:`~diarize_plugin.live.speaker_summaries.OnlineSpeakers`), at the embedder's
-  calibrated clustering threshold; two speakers that drift together are merged and the merge
-  reported (:class:`~diarize_plugin.live.events.SpeakerMerge`);
+- who speaks (``identity="local"``, the default; diart's rule, :mod:`.chunk_speakers`): every
+  :data:`LOCAL_STEP_S` the latest chunk's local speakers are embedded, each from its own speech
+  in the 10 s chunk, and matched to the stream's speakers by a constrained assignment (two local
+  speakers of one chunk are never one speaker), a new speaker past ``new_speaker_distance``; a
+  frame's speaker is the one with the most local activity there over the matched chunks.
+  ``identity="windows"`` (the first version): a 1.5 s window every ``step_s`` joins a speaker
+  by average linkage at the embedder's calibrated clustering threshold, and the windows that
+  cover a frame vote for its speaker. Either way speakers are bounded summaries
+  (:class:`~diarize_plugin.live.speaker_summaries.OnlineSpeakers`); two speakers that drift
+  together are merged and the merge reported (:class:`~diarize_plugin.live.events.SpeakerMerge`);
 - frames settle ``latency_s`` after their audio arrived, at the latest: their speech, overlap
-  and speaker (the windows that cover them, weighted towards each window's centre) become final
-  turns (:class:`~diarize_plugin.live.turn_settling.TurnSettler`), which are never rewritten.
+  and speaker become final turns (:class:`~diarize_plugin.live.turn_settling.TurnSettler`),
+  which are never rewritten.
 
 Processing happens at fixed points of the stream (every ``step_s`` of samples), so the same
 samples give the same events whatever the sizes of the blocks fed. Memory is bounded: the
-last chunk of audio, the frames not yet final, the windows that can still vote, and a summary
-per speaker.
+last chunk of audio, the frames not yet final, the matched chunks or windows that can still
+vote, and a summary per speaker.
 """
 
 from __future__ import annotations
@@ -85,7 +90,7 @@ LOCAL_STEP_S = 1.0
 #: two speakers under ``MERGE_DISTANCE`` are merged
 NEW_SPEAKER_DISTANCE = 0.75
 UPDATE_DISTANCE = 0.5
-MERGE_DISTANCE = 0.3
+MERGE_DISTANCE = 0.4
 #: least speech (seconds) of a local speaker in a chunk for it to be embedded; and the least
 #: speech without overlap for the overlap to be left out
 LOCAL_MIN_SPEECH_S = 0.25
@@ -135,7 +140,15 @@ class StreamingDiarizer:
     model_dir:
         where downloaded models live.
     window_s:
-        length of the embedding windows, seconds.
+        length of the embedding windows, seconds (``identity="windows"``).
+    identity:
+        ``"local"`` (chunk-local speakers matched to speakers, the default) or ``"windows"``
+        (1.5 s windows by average linkage; ``threshold`` applies to it).
+    new_speaker_distance, update_distance, merge_distance:
+        ``identity="local"``: cosine distances to a speaker's centroid over which a local speaker
+        is someone new, under which it updates the speaker's summary, and under which two
+        speakers are merged (:data:`NEW_SPEAKER_DISTANCE`, :data:`UPDATE_DISTANCE`,
+        :data:`MERGE_DISTANCE`).
 
     Everything runs on the calling thread, one ONNX Runtime thread.
     """

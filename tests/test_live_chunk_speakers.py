@@ -1,0 +1,111 @@
+"""Local speakers of a chunk matched to the stream's speakers (the "local" identity)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from diarize_plugin.errors import DiarizeError
+from diarize_plugin.live import LiveAnnotation, StreamingDiarizer
+from diarize_plugin.live.chunk_speakers import (
+    MatchedChunk, local_activity, local_speech_frames, match_local_speakers, vote_frames,
+)
+from diarize_plugin.live.speaker_summaries import OnlineSpeakers
+from diarize_plugin.segmentation import POWERSET_CLASSES
+from test_live_streaming import main_speaker, run_stream, two_voices
+
+A, B, C = np.eye(3)
+
+
+def fresh_speakers(max_speakers: int | None = None) -> OnlineSpeakers:
+    return OnlineSpeakers(threshold=0.5, max_speakers=max_speakers, min_windows=1, rule="centroid")
+
+
+def test_two_local_speakers_of_one_chunk_never_become_one_speaker() -> None:
+    speakers = fresh_speakers()
+    assert match_local_speakers(speakers, A[None, :], 0.5, 0.3) == [0]
+    # both close to speaker 0: the assignment gives it to the closer one, the other is new
+    labels = match_local_speakers(speakers, np.stack([A + 0.1 * B, A + 0.3 * B]), 0.5, 0.3)
+    assert labels == [0, 1]
+
+
+def test_a_local_speaker_far_from_every_speaker_starts_a_new_one() -> None:
+    speakers = fresh_speakers()
+    match_local_speakers(speakers, A[None, :], 0.5, 0.3)
+    assert match_local_speakers(speakers, B[None, :], 0.5, 0.3) == [1]
+    assert match_local_speakers(speakers, (B + 0.05 * C)[None, :], 0.5, 0.3) == [1]
+
+
+def test_a_summary_takes_in_only_local_speakers_closer_than_the_update_distance() -> None:
+    speakers = fresh_speakers()
+    match_local_speakers(speakers, A[None, :], 0.9, 0.1)
+    match_local_speakers(speakers, (A + B)[None, :], 0.9, 0.1)  # distance 0.29: matched, not taken in
+    assert speakers.speakers[0].count == 1
+    match_local_speakers(speakers, (A + 0.1 * B)[None, :], 0.9, 0.1)
+    assert speakers.speakers[0].count == 2
+
+
+def test_past_max_speakers_a_new_voice_joins_the_nearest_speaker() -> None:
+    speakers = fresh_speakers(max_speakers=1)
+    match_local_speakers(speakers, A[None, :], 0.5, 0.3)
+    assert match_local_speakers(speakers, B[None, :], 0.5, 0.3) == [0]
+    assert len(speakers.speakers) == 1
+
+
+def test_local_activity_sums_the_powerset_classes_of_each_local_speaker() -> None:
+    probabilities = np.zeros((2, len(POWERSET_CLASSES)))
+    probabilities[0, POWERSET_CLASSES.index((0, 2))] = 1.0
+    probabilities[1, POWERSET_CLASSES.index((1,))] = 0.6
+    probabilities[1, 0] = 0.4
+    activity = local_activity(np.log(np.maximum(probabilities, 1e-30)))
+    np.testing.assert_allclose(activity, [[1, 0, 1], [0, 0.6, 0]], atol=1e-9)
+
+
+def test_overlap_is_left_out_of_a_local_speakers_speech_while_enough_remains() -> None:
+    activity = np.zeros((10, 3))
+    activity[:6, 0] = 1.0
+    activity[4:, 1] = 1.0
+    found = dict(local_speech_frames(activity, min_clean_frames=3, min_frames=2))
+    assert found[0].tolist() == [True] * 4 + [False] * 6
+    assert found[1].tolist() == [False] * 6 + [True] * 4
+    assert 2 not in found
+    short = dict(local_speech_frames(activity, min_clean_frames=5, min_frames=2))
+    assert short[0].sum() == 6  # too little clean speech: all of it
+
+
+def test_a_frame_goes_to_the_speaker_whose_local_activity_is_highest() -> None:
+    activity = np.zeros((6, 3))
+    activity[:3, 0] = 1.0
+    activity[2:, 1] = 0.8
+    chunk = MatchedChunk(first_frame=10, activity=activity, labels=(4, 7, -1))
+    first, second = vote_frames([chunk], 10, 16, np.ones(6), lambda label: label, fallback=-1)
+    assert first.tolist() == [4, 4, 4, 7, 7, 7]
+    assert second[2] == 7
+    # frames no chunk covers take the nearest covered frame's speaker
+    first, _ = vote_frames([chunk], 14, 19, np.ones(6), lambda label: label, fallback=-1)
+    assert first.tolist() == [7] * 5
+
+
+def test_two_voices_keep_two_labels_with_the_windows_identity_too(campplus) -> None:
+    waveform, _ = two_voices()
+    collected = LiveAnnotation()
+    collected.add(run_stream(StreamingDiarizer(campplus, latency_s=2.0, identity="windows"), waveform, 1600))
+    result = collected.annotation()
+    assert main_speaker(result, 0, 8) != main_speaker(result, 8, 16)
+    assert main_speaker(result, 16, 22) == main_speaker(result, 0, 8)
+
+
+def test_matched_chunks_are_forgotten_once_their_frames_are_final(campplus) -> None:
+    diarizer = StreamingDiarizer(campplus, latency_s=2.0)
+    waveform, _ = two_voices()
+    held = []
+    for first in range(0, len(waveform), 8000):
+        diarizer.feed(waveform[first : first + 8000])
+        held.append(len(diarizer._chunks))
+    # a chunk reaches 10 s back, frames are final 2 s after their audio: 12 chunks at 1 s apart
+    assert 0 < max(held) <= 13
+
+
+def test_an_unknown_identity_is_refused(campplus) -> None:
+    with pytest.raises(DiarizeError, match="identity must be one of local, windows"):
+        StreamingDiarizer(campplus, identity="clusters")
