@@ -66,7 +66,7 @@ from pyannote.core import Annotation, Segment  # noqa: E402
 
 from benchmarks.der import Score, System, add_set_arguments, chosen_conditions, report, score, scored_sets  # noqa: E402
 from diarize_plugin import Diarizer  # noqa: E402
-from diarize_plugin.audio import SAMPLE_RATE, load_audio, prepare_waveform  # noqa: E402
+from diarize_plugin.audio.decode import SAMPLE_RATE, load_audio, prepare_waveform  # noqa: E402
 
 if TYPE_CHECKING:
     from tools.sherpa_models import PreparedModels

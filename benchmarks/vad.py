@@ -18,8 +18,8 @@ from pyannote.core import Annotation  # noqa: E402
 from pyannote.metrics.detection import DetectionErrorRate  # noqa: E402
 
 from benchmarks.ami import ami_available, ami_files, ami_references, ami_uems  # noqa: E402
-from diarize_plugin.audio import load_audio  # noqa: E402
-from diarize_plugin.vad import detect_speech  # noqa: E402
+from diarize_plugin.audio.decode import load_audio  # noqa: E402
+from diarize_plugin.segmentation.vad import detect_speech  # noqa: E402
 
 
 def score(aggressiveness: int, pad_s: float, min_speech_s: float, min_silence_s: float, waveforms=None) -> dict:

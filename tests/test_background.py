@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from diarize_plugin import background
-from diarize_plugin.background import (
+from diarize_plugin.segmentation import background
+from diarize_plugin.segmentation.background import (
     BACKGROUND_LEVEL_DB,
     MIN_BACKGROUND_RUN_S,
     VOICE_MARGIN_S,
@@ -16,7 +16,7 @@ from diarize_plugin.background import (
     reject_background,
     unconfirmed_frames,
 )
-from diarize_plugin.segmentation import FRAME_STEP_S, FRAME_STEP_SAMPLES, SAMPLE_RATE
+from diarize_plugin.segmentation.network import FRAME_STEP_S, FRAME_STEP_SAMPLES, SAMPLE_RATE
 
 NUM_FRAMES = int(round(20.0 / FRAME_STEP_S))  # 20 s
 

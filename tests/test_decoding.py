@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from diarize_plugin import Diarizer, DiarizeError
-from diarize_plugin.decoding import DEFAULT_DECODING
-from diarize_plugin.segmentation import (
+from diarize_plugin.segmentation.settings import DEFAULT_DECODING
+from diarize_plugin.segmentation.network import (
     POWERSET_CLASSES,
     CHUNK_DURATION_S,
     FRAME_DURATION_S,
@@ -56,7 +56,7 @@ def test_streamed_speech_and_overlap_average_the_chunks_of_the_full_result(campp
 
 def test_the_probability_decoding_is_the_default(campplus) -> None:
     assert DEFAULT_DECODING == "probability"
-    assert Diarizer(embedder=campplus, segmentation="neural", threads=1)._neural.decoding == "probability"
+    assert Diarizer(embedder=campplus, segmentation="neural", threads=1).options.segmentation.decoding == "probability"
 
 
 @pytest.mark.parametrize("value", [0.0, 1.0, 1.25, -0.1])

@@ -10,8 +10,8 @@ from pyannote.core import Segment, Timeline
 
 from diarize_plugin.errors import DiarizeError
 from diarize_plugin.formats.rttm import read_rttm
-from diarize_plugin.embed.onnx_session import open_session
-from diarize_plugin.segmentation import (
+from diarize_plugin.util.onnx_session import open_session
+from diarize_plugin.segmentation.network import (
     BUNDLED_MODEL_PATH,
     CHUNK_SAMPLES,
     FRAME_DURATION_SAMPLES,
@@ -27,8 +27,8 @@ from diarize_plugin.segmentation import (
     num_output_frames,
     powerset_to_multilabel,
     receptive_field_samples,
-    speech_regions,
 )
+from diarize_plugin.segmentation.frames import speech_regions
 
 AMI_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "ami"
 
@@ -156,7 +156,7 @@ def test_speech_regions_of_ami_excerpts_match_the_reference(segmenter: Segmenter
 def test_expected_count_without_keeping_chunks_equals_the_full_result() -> None:
     from conftest import speech_like
 
-    from diarize_plugin.audio_source import InMemoryAudio
+    from diarize_plugin.audio.source import InMemoryAudio
 
     segmenter = Segmenter(step_s=2.0, threads=1)
     waveform = np.concatenate([speech_like(9.0), np.zeros(4 * SAMPLE_RATE, dtype=np.float32), speech_like(6.0, seed=4)])

@@ -8,7 +8,7 @@ import soundfile
 from pyannote.core import Annotation, Segment
 
 from conftest import librispeech_files
-from diarize_plugin.speaker_merge import merge_same_speakers
+from diarize_plugin.diarization.speaker_merge import merge_same_speakers
 
 
 @pytest.fixture(scope="module")

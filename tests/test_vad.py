@@ -7,9 +7,9 @@ import pytest
 from pyannote.core import Segment
 
 from conftest import SAMPLE_RATE, speech_like
-from diarize_plugin import vad
+from diarize_plugin.segmentation import vad
 from diarize_plugin.errors import DiarizeError
-from diarize_plugin.vad import detect_speech, frame_decisions
+from diarize_plugin.segmentation.vad import detect_speech, frame_decisions
 
 FRAME_S = vad.FRAME_MS / 1000.0
 

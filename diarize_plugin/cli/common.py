@@ -81,7 +81,7 @@ def audio_inputs(paths: Sequence[str]) -> list[str]:
 def writes_to_stream(path: str) -> bool:
     """Whether the output ``path`` is standard output, a device or a pipe: a name with no
     extension to tell a format by (``-``, ``/dev/stdout``, ``/dev/null``, a FIFO)."""
-    from ..atomic import is_special_file
+    from ..util.atomic import is_special_file
 
     return path in (STDOUT, "/dev/stdout") or is_special_file(path)
 
@@ -90,7 +90,7 @@ def check_writable(path: str) -> None:
     """Fail before the long work when the output cannot be written: its folder is missing or
     read-only, its name is too long for the file system, it is a folder, or it is a device or
     pipe that refuses writing."""
-    from ..atomic import check_name_length, is_special_file
+    from ..util.atomic import check_name_length, is_special_file
 
     if path == STDOUT:
         return
@@ -147,7 +147,7 @@ def warn_all(messages: Sequence[str]) -> None:
 def write_outputs(outputs: Sequence[tuple[str, str]]) -> None:
     """Write every ``(path, text)`` once all of them are rendered: regular files atomically,
     ``-`` and ``/dev/stdout`` to standard output, devices and pipes directly."""
-    from ..atomic import atomic_write_text
+    from ..util.atomic import atomic_write_text
 
     for path, text in outputs:
         if path in (STDOUT, "/dev/stdout"):

@@ -8,11 +8,11 @@ import sys
 import time
 from pathlib import Path
 
-from ..counting import COUNTING_METHODS, DEFAULT_COUNTING
-from ..decoding import DECODINGS, DEFAULT_DECODING
+from ..clustering.counting import COUNTING_METHODS, DEFAULT_COUNTING
+from ..segmentation.settings import DECODINGS, DEFAULT_DECODING
 from ..errors import DiarizeError
-from ..input_file import check_input_file
-from ..threads import resolve_threads
+from ..audio.input_file import check_input_file
+from ..util.threads import resolve_threads
 from .common import EMBEDDER_HELP, STDOUT, EXIT_OK, ArgumentParser, add_verbosity, audio_inputs, check_outputs, positive_int, warn_all, write_outputs, writes_to_stream
 
 
@@ -23,7 +23,7 @@ class _DiarizeParser(ArgumentParser):
     default database."""
 
     def parse_known_args(self, args=None, namespace=None):
-        from ..input_file import AUDIO_EXTENSIONS
+        from ..audio.input_file import AUDIO_EXTENSIONS
 
         args = list(sys.argv[1:] if args is None else args)
         for index, word in enumerate(args[:-1]):
@@ -113,39 +113,27 @@ def run(arguments: argparse.Namespace) -> int:
     inputs = [("input", arguments.input)] + ([("--transcript", arguments.transcript)] if arguments.transcript else [])
     outputs = [("--out", arguments.out)] + ([("--rttm", arguments.rttm)] if arguments.rttm else [])
     check_outputs(outputs, inputs)
-    from ..audio_source import decode_audio
-    from ..cluster import SpeakerBounds
+    from ..audio.source import decode_audio
+    from ..clustering.bounds import SpeakerBounds
+    from ..diarization.pipeline import Diarizer, check_speaker_room
     from ..formats import DOCUMENT_FORMATS, exclusive, render_annotation
-    from ..pipeline import DEFAULT_SEGMENTATION, Diarizer, VadOptions, check_speaker_room
-    from ..progress import no_progress, stderr_progress
+    from ..util.progress import no_progress, stderr_progress
+    from .diarizer_options import diarizer_options
 
-    segmentation = arguments.segmentation or DEFAULT_SEGMENTATION
-    if arguments.vad_aggressiveness is not None and segmentation != "webrtcvad":
-        raise DiarizeError(f"--vad-aggressiveness tunes webrtcvad; it needs --segmentation webrtcvad, not {segmentation}")
+    options = diarizer_options(arguments)
     bounds = SpeakerBounds.from_options(arguments.num_speakers, arguments.min_speakers, arguments.max_speakers)
     if arguments.voices_threshold is not None and arguments.voices is None:
         raise DiarizeError("--voices-threshold needs --voices (name the speakers after enrolled people)")
     started = time.perf_counter()
     audio = decode_audio(arguments.input)  # once, to a temporary file deleted at exit
     decoded = time.perf_counter()
-    check_speaker_room(bounds, audio.duration_s, segmentation)  # before the models load
+    check_speaker_room(bounds, audio.duration_s, options)  # before the models load
     if transcript is not None:
-        from ..recording_match import require_same_recording
+        from ..transcript.recording_match import require_same_recording
 
         require_same_recording(((s.start_s, s.end_s) for s in transcript.segments), audio.duration_s,
                                what=f"transcript {arguments.transcript}", recording=arguments.input)
-    diarizer = Diarizer(
-        embedder=arguments.embedder,
-        segmentation=segmentation,
-        threshold=arguments.threshold,
-        vad=VadOptions() if arguments.vad_aggressiveness is None else VadOptions(aggressiveness=arguments.vad_aggressiveness),
-        overlap_threshold=arguments.overlap_threshold,
-        decoding=arguments.decoding,
-        counting=arguments.counting,
-        model_dir=arguments.model_dir,
-        threads=arguments.threads,
-        progress=no_progress if arguments.quiet else stderr_progress,
-    )
+    diarizer = Diarizer(options=options, progress=no_progress if arguments.quiet else stderr_progress)
     loaded = time.perf_counter()
     count = dict(num_speakers=arguments.num_speakers, min_speakers=arguments.min_speakers,
                  max_speakers=arguments.max_speakers)
@@ -154,10 +142,11 @@ def run(arguments: argparse.Namespace) -> int:
         annotation = diarizer.run(audio, uri=Path(arguments.input).stem, **count)
     else:
         from ..voices import Gallery
+        from ..voices.diarize_with_voices import run_with_voices
 
         gallery = Gallery.from_database(arguments.voices or None, diarizer.embedder)
-        naming = diarizer.run_with_voices(audio, gallery, arguments.voices_threshold,
-                                          uri=Path(arguments.input).stem, **count)
+        naming = run_with_voices(diarizer, audio, gallery, arguments.voices_threshold,
+                                 uri=Path(arguments.input).stem, **count)
         annotation, similarity = naming.annotation, naming.similarities()
     record = diarizer.last_run
     record.stage_s = {"decoding": decoded - started, "models": loaded - decoded, **record.stage_s,
@@ -180,11 +169,11 @@ def run(arguments: argparse.Namespace) -> int:
     elif output_format == "html":
         from ..report import report_html
 
-        options = {"segmentation": segmentation, **{
+        shown = {"segmentation": options.segmentation.mode, **{
             key: value for key, value in vars(arguments).items()
             if key not in ("handler", "input", "out", "quiet", "verbose") and value not in (None, False)}}
         rendered.append((arguments.out, report_html(
-            annotation, arguments.input, arguments.out, transcript=merged, options=options,
+            annotation, arguments.input, arguments.out, transcript=merged, options=shown,
             duration_s=audio.duration_s,
         )))
     else:

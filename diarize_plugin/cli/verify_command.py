@@ -28,12 +28,12 @@ def build_parser() -> argparse.ArgumentParser:
 def run(arguments: argparse.Namespace) -> int:
     from dataclasses import asdict
 
-    from ..input_file import check_input_file
+    from ..audio.input_file import check_input_file
 
     arguments.first, arguments.second = audio_inputs([arguments.first, arguments.second])
     for path in (arguments.first, arguments.second):  # before any model loads
         check_input_file(path)
-    from ..verification import format_verification, verify
+    from ..voices.verification import format_verification, verify
 
     result = verify(arguments.first, arguments.second, embedder=arguments.embedder,
                     threshold=arguments.threshold, model_dir=arguments.model_dir)

@@ -27,15 +27,17 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
-import onnxruntime as ort
 
 from ..errors import DiarizeError
 from .base import SpeakerEmbedder
-from .onnx_session import BatchRunner, open_session
+from ..util.onnx_session import BatchRunner, open_session
 from .stft import magnitude_spectrogram
+
+if TYPE_CHECKING:  # ONNX Runtime loads through util.onnx_session, which turns its telemetry off first
+    import onnxruntime as ort
 
 SAMPLE_RATE = 16_000
 N_FFT = 512

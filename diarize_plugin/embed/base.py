@@ -9,7 +9,7 @@ from typing import Sequence
 
 import numpy as np
 
-from ..file_digest import sha256_of_files
+from ..util.file_digest import sha256_of_files
 
 
 class SpeakerEmbedder(ABC):

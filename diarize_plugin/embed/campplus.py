@@ -12,14 +12,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
-import onnxruntime as ort
 
 from .base import SpeakerEmbedder
 from .fbank import frame_samples, kaldi_fbank_batch, num_frames
-from .onnx_session import BatchRunner, open_session
+from ..util.onnx_session import BatchRunner, open_session
+
+if TYPE_CHECKING:  # ONNX Runtime loads through util.onnx_session, which turns its telemetry off first
+    import onnxruntime as ort
 
 #: the float32 export shipped inside the package (``--embedder campplus-fp32``)
 BUNDLED_FP32_MODEL_PATH = Path(__file__).resolve().parents[1] / "models" / "campplus.onnx"
@@ -116,7 +118,7 @@ class CampPlusEmbedder(SpeakerEmbedder):
 
         def embed(batch: tuple[list[int], int]) -> np.ndarray:
             indices, used_samples = batch
-            feats = _normalized_fbank(np.stack([padded[index][:used_samples] for index in indices]))
+            feats = normalized_fbank(np.stack([padded[index][:used_samples] for index in indices]))
             return self._session.run(None, {self._input_name: feats})[0]
 
         for (indices, _), batch_embeddings in zip(batches, self._runner.map(embed, batches)):
@@ -155,7 +157,7 @@ def _repeat_to_minimum(waveform: np.ndarray) -> np.ndarray:
     return np.resize(waveform, minimum)
 
 
-def _normalized_fbank(waveforms: np.ndarray) -> np.ndarray:
+def normalized_fbank(waveforms: np.ndarray) -> np.ndarray:
     """``(N, T, 80)`` filterbanks of ``(N, S)`` waveforms, minus each window's mean over its
     frames (3D-Speaker's mean normalisation)."""
     feats = kaldi_fbank_batch(waveforms, SAMPLE_RATE, FEATURE_DIM)

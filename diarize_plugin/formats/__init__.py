@@ -13,7 +13,7 @@ from typing import Mapping
 
 from pyannote.core import Annotation
 
-from ..atomic import is_special_file
+from ..util.atomic import is_special_file
 from ..errors import DiarizeError
 from ..transcript.model import Transcript
 from .audacity import annotation_to_audacity, transcript_to_audacity

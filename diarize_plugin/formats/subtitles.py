@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pyannote.core import Annotation
 
-from .timestamps import srt_timestamp, vtt_timestamp
+from ..util.timestamps import srt_timestamp, vtt_timestamp
 
 
 def annotation_to_srt(annotation: Annotation) -> str:

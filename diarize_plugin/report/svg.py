@@ -13,7 +13,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from pyannote.core import Annotation
 
-from ..formats.timestamps import clock_timestamp
+from ..util.timestamps import clock_timestamp
 from .palette import speaker_style
 from .statistics import overlap
 

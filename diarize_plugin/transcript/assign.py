@@ -26,7 +26,7 @@ from pyannote.core import Annotation
 
 from ..errors import DiarizeError
 from .model import Segment, Transcript, Word
-from .turns import SpeakerTurns
+from .speaker_turns import SpeakerTurns
 
 #: how far (seconds) a word may lie from the nearest speaker turn and still be given it
 DEFAULT_TOLERANCE_S = 1.0

@@ -26,18 +26,18 @@ _CHUNK_BYTES = 1 << 16
 
 
 @dataclass(frozen=True)
-class AudioSource:
+class EmbeddedAudio:
     """The ``url`` an ``<audio>`` element plays (a ``data:`` URI when ``embedded``)."""
 
     url: str
     embedded: bool
 
 
-def audio_source(
+def embedded_audio(
     audio_path: str | os.PathLike[str],
     report_path: str | os.PathLike[str],
     embed_limit_bytes: int = DEFAULT_EMBED_LIMIT_BYTES,
-) -> AudioSource:
+) -> EmbeddedAudio:
     """Embed ``audio_path`` when its MP3 encoding fits ``embed_limit_bytes`` (0: never), else
     link it relative to the folder of ``report_path``.
 
@@ -49,8 +49,8 @@ def audio_source(
     if embed_limit_bytes > 0:
         encoded = _encode_mp3(audio, embed_limit_bytes)
         if encoded is not None:
-            return AudioSource("data:audio/mpeg;base64," + base64.b64encode(encoded).decode("ascii"), True)
-    return AudioSource(_relative_url(audio, Path(report_path)), False)
+            return EmbeddedAudio("data:audio/mpeg;base64," + base64.b64encode(encoded).decode("ascii"), True)
+    return EmbeddedAudio(_relative_url(audio, Path(report_path)), False)
 
 
 def _encode_mp3(audio: Path, limit_bytes: int) -> bytes | None:

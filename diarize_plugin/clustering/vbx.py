@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 from scipy.special import logsumexp, softmax
 
-from .embed.base import l2_normalize
+from ..embed.base import l2_normalize
 
 #: weight of the evidence of the embeddings (pyannote 4: 0.07)
 ACOUSTIC_SCALE = 0.07
@@ -51,7 +51,7 @@ MAX_DIMENSION = 32
 #: the bundled PLDA for CAM++ (``tools/train_plda.py``): its dimensions and shrinkage; chosen
 #: leaving one condition of the tuning half out at a time (64 and 0.1: 27 of 28 window-level
 #: counts right, 32: 25 of 28 with pyannote's scales)
-BUNDLED_PLDA_PATH = Path(__file__).resolve().parent / "models" / "plda-campplus.npz"
+BUNDLED_PLDA_PATH = Path(__file__).resolve().parents[1] / "models" / "plda-campplus.npz"
 PLDA_DIMENSION = 64
 PLDA_SHRINKAGE = 0.1
 

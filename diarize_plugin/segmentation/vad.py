@@ -8,12 +8,15 @@ short gaps inside speech are closed (``min_silence_s``), short bursts are droppe
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 import numpy as np
 from pyannote.core import Segment, Timeline
 
-from .audio_source import AudioSource, as_audio_source
-from .errors import DiarizeError
+from ..audio.source import AudioSource, as_audio_source
+from ..errors import DiarizeError
 from .frame_runs import true_runs
+from .settings import VadOptions
 
 FRAME_MS = 30
 VAD_SAMPLE_RATE = 16_000
@@ -29,7 +32,7 @@ def frame_decisions(
     """webrtcvad's speech (True) / non-speech decision for each ``frame_ms`` frame.
 
     ``waveform``: 16 kHz mono float32 in [-1, 1] (an array or an
-    :class:`~diarize_plugin.audio_source.AudioSource`, read a minute at a time). A trailing
+    :class:`~diarize_plugin.audio.source.AudioSource`, read a minute at a time). A trailing
     partial frame is ignored.
     """
     import webrtcvad
@@ -54,10 +57,10 @@ def frame_decisions(
 
 def detect_speech(
     waveform: np.ndarray | AudioSource,
-    aggressiveness: int = 3,
-    speech_pad_s: float = 0.2,
-    min_speech_s: float = 0.15,
-    min_silence_s: float = 0.15,
+    aggressiveness: int = VadOptions.aggressiveness,
+    speech_pad_s: float = VadOptions.speech_pad_s,
+    min_speech_s: float = VadOptions.min_speech_s,
+    min_silence_s: float = VadOptions.min_silence_s,
     frame_ms: int = FRAME_MS,
 ) -> Timeline:
     """Speech regions of a 16 kHz mono waveform, in seconds from its start.
@@ -87,3 +90,8 @@ def _fill_short_gaps(runs: list[tuple[int, int]], max_gap_frames: int) -> list[t
         else:
             merged.append((start, end))
     return merged
+
+
+def vad_speech(audio: AudioSource, options: VadOptions = VadOptions()) -> Timeline:
+    """:func:`detect_speech` with the settings of ``options``."""
+    return detect_speech(audio, **asdict(options))

@@ -19,10 +19,17 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
-import onnxruntime as ort
+# Every module that imports ONNX Runtime imports it through this one, so this runs before
+# ONNX Runtime loads. Its builds from 1.2x on send usage telemetry: on import they write
+# $TMPDIR/.ses and, where the home folder cannot be written (a service account), print a
+# coloured warning that -q cannot hide. The plugin promises no network at run time and a clean
+# stderr; a caller who wants the telemetry sets the variable.
+os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+
+import onnxruntime as ort  # noqa: E402
 
 from ..errors import DiarizeError
-from ..threads import default_threads, resolve_threads
+from .threads import default_threads, resolve_threads
 
 __all__ = ["BatchRunner", "default_threads", "open_session"]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .errors import DiarizeError
+from ..errors import DiarizeError
 
 #: seconds of an input that may lie past the recording's end whatever its length (a recogniser
 #: rounds its last segment up, a trailing word after the last turn)

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import DiarizeError
+from ..errors import DiarizeError
 
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 #: extensions (lower case) of audio and video files: what a batch takes from a folder (files

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .cluster import centroids_of, nearest_centroid
-from .embed.base import l2_normalize
+from .ahc import centroids_of, nearest_centroid
+from ..embed.base import l2_normalize
 
 #: passes at most; on the development set the labels settle within a handful
 MAX_PASSES = 50

@@ -15,16 +15,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from pyannote.core import Segment, Timeline
 
-from .audio_source import AudioSource, InMemoryAudio
-from .embed.onnx_session import BatchRunner, open_session
-from .errors import DiarizeError
+from ..audio.source import AudioSource, InMemoryAudio
+from ..util.onnx_session import BatchRunner, open_session
+from ..errors import DiarizeError
+from .settings import SEGMENTATION_STEP_S
 
 # --- Constants of the model (pyannote segmentation-3.0, from its training configuration and
 # --- the conv/pool arithmetic of pyannote.audio's SincNet; see models/segmentation-3.0.md).
 #: the float32 export (``tools/export_segmentation.py``)
-BUNDLED_FP32_MODEL_PATH = Path(__file__).resolve().parent / "models" / "segmentation-3.0.onnx"
+BUNDLED_FP32_MODEL_PATH = Path(__file__).resolve().parents[1] / "models" / "segmentation-3.0.onnx"
 #: the default: its LSTM layers with dynamic int8 weights (``tools/quantize_segmentation.py``),
 #: 1.2-1.3 times less CPU, the same most likely class on 99.5 % of AMI frames
 BUNDLED_MODEL_PATH = BUNDLED_FP32_MODEL_PATH.with_name("segmentation-3.0-int8.onnx")
@@ -42,11 +42,12 @@ NUM_LOCAL_SPEAKERS = 3
 # pyannote Powerset(3 classes, max 2 per frame): class index -> set of active local speakers.
 POWERSET_CLASSES: tuple[tuple[int, ...], ...] = ((), (0,), (1,), (2,), (0, 1), (0, 2), (1, 2))
 
-_POWERSET_MAPPING = np.zeros((len(POWERSET_CLASSES), NUM_LOCAL_SPEAKERS), dtype=np.float32)
+POWERSET_MAPPING = np.zeros((len(POWERSET_CLASSES), NUM_LOCAL_SPEAKERS), dtype=np.float32)
 for _index, _speakers in enumerate(POWERSET_CLASSES):
-    _POWERSET_MAPPING[_index, list(_speakers)] = 1.0
+    POWERSET_MAPPING[_index, list(_speakers)] = 1.0
 
 ProgressCallback = Callable[[int, int], None]
+
 
 #: a frame counts one more speaker once the expected count passes ``n + 1 - COUNT_ROUNDING``:
 #: soft probabilities spread over the classes in overlap, so plain rounding (0.5) misses much
@@ -86,7 +87,7 @@ def powerset_to_multilabel(log_probs: np.ndarray) -> np.ndarray:
     """
     if log_probs.shape[-1] != len(POWERSET_CLASSES):
         raise ValueError(f"expected {len(POWERSET_CLASSES)} powerset classes, got shape {log_probs.shape}")
-    return _POWERSET_MAPPING[np.argmax(log_probs, axis=-1)]
+    return POWERSET_MAPPING[np.argmax(log_probs, axis=-1)]
 
 
 @dataclass(frozen=True)
@@ -216,50 +217,6 @@ class FrameAverage:
         return average.astype(np.float32)
 
 
-def speech_regions(
-    speech_probability: np.ndarray,
-    frame_step_s: float = FRAME_STEP_S,
-    frame_duration_s: float = FRAME_DURATION_S,
-    *,
-    onset: float = 0.5,
-    offset: float = 0.5,
-    min_speech_s: float = 0.0,
-    min_silence_s: float = 0.0,
-    duration_s: float | None = None,
-) -> Timeline:
-    """Speech :class:`Timeline` (seconds) from aggregated per-frame speech probability.
-
-    Hysteresis as pyannote's ``Binarize``: speech starts where the probability rises above
-    ``onset`` and stops where it falls below ``offset``; a frame stands for the time of its
-    centre. Silences shorter than ``min_silence_s`` are then bridged and speech regions shorter
-    than ``min_speech_s`` dropped. Regions are clipped to ``[0, duration_s]`` when given.
-    """
-    centres_s = np.arange(len(speech_probability)) * frame_step_s + frame_duration_s / 2
-    end_of_signal_s = len(speech_probability) * frame_step_s + frame_duration_s / 2
-    regions: list[list[float]] = []
-    is_active = False
-    for centre_s, probability in zip(centres_s, speech_probability):
-        if not is_active and probability > onset:
-            regions.append([float(centre_s), end_of_signal_s])
-            is_active = True
-        elif is_active and probability < offset:
-            regions[-1][1] = float(centre_s)
-            is_active = False
-    bridged: list[list[float]] = []
-    for start_s, end_s in regions:
-        if bridged and start_s - bridged[-1][1] < min_silence_s:
-            bridged[-1][1] = end_s
-        else:
-            bridged.append([start_s, end_s])
-    limit_s = end_of_signal_s if duration_s is None else duration_s
-    kept = [
-        Segment(max(start_s, 0.0), min(end_s, limit_s))
-        for start_s, end_s in bridged
-        if end_s - start_s >= min_speech_s and min(end_s, limit_s) > max(start_s, 0.0)
-    ]
-    return Timeline(kept)
-
-
 def chunk_starts(duration_s: float, step_s: float, chunk_duration_s: float = CHUNK_DURATION_S) -> np.ndarray:
     """Start times (seconds) of the sliding chunks covering ``duration_s`` seconds of audio.
 
@@ -280,7 +237,7 @@ class Segmenter:
     """Runs segmentation-3.0 over a whole recording in sliding 10 s chunks.
 
     ``model_path``: the ONNX file (default: the bundled int8 one, :data:`BUNDLED_MODEL_PATH`);
-    ``step_s``: seconds between chunk starts (smaller is more accurate and slower: cost is
+    ``step_s``: seconds between chunk starts (:data:`SEGMENTATION_STEP_S`; smaller is more accurate and slower: cost is
     proportional to 1 / step_s); ``batch_size``: chunks per ONNX Runtime call (fixed: the counts do not depend on
     ``threads``); ``threads``: batches run side by side, each on one thread.
     """
@@ -288,7 +245,7 @@ class Segmenter:
     def __init__(
         self,
         model_path: str | Path | None = None,
-        step_s: float = 1.0,
+        step_s: float = SEGMENTATION_STEP_S,
         batch_size: int = 8,
         threads: int | None = None,
     ) -> None:
@@ -310,7 +267,7 @@ class Segmenter:
 
     def __call__(self, waveform: np.ndarray | AudioSource, progress: ProgressCallback | None = None) -> SegmentationResult:
         """Segment ``waveform`` (16 kHz mono float32 in [-1, 1], an array or an
-        :class:`~diarize_plugin.audio_source.AudioSource`), keeping every chunk's activity.
+        :class:`~diarize_plugin.audio.source.AudioSource`), keeping every chunk's activity.
 
         ``progress(chunks_done, chunks_total)`` is called after every batch.
         """
@@ -320,7 +277,7 @@ class Segmenter:
         probabilities = np.empty_like(activations)
         for first, log_probs in self._log_probs(audio, starts_s, progress):
             activations[first : first + len(log_probs)] = powerset_to_multilabel(log_probs)
-            probabilities[first : first + len(log_probs)] = np.exp(log_probs) @ _POWERSET_MAPPING
+            probabilities[first : first + len(log_probs)] = np.exp(log_probs) @ POWERSET_MAPPING
         return SegmentationResult(
             activations=activations,
             chunk_starts_s=starts_s,
@@ -337,7 +294,7 @@ class Segmenter:
         """:meth:`SegmentationResult.expected_count` of ``waveform`` without keeping the chunks:
         each batch is averaged onto the global frame grid as it comes, so memory grows with the
         number of frames (4 bytes each, 59 per second), not with the chunks (over 40 times that)."""
-        return self._average(waveform, progress, edge_s, lambda log_probs: (np.exp(log_probs) @ _POWERSET_MAPPING).sum(-1))
+        return self._average(waveform, progress, edge_s, lambda log_probs: (np.exp(log_probs) @ POWERSET_MAPPING).sum(-1))
 
     def argmax_count(
         self, waveform: np.ndarray | AudioSource, progress: ProgressCallback | None = None, edge_s: float = 1.0

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
-from pyannote.core import Segment, Timeline
+if TYPE_CHECKING:  # pyannote.core loads when windows are placed: the options import this module
+    from pyannote.core import Segment, Timeline
 
+#: seconds of audio in one embedding window
+WINDOW_S = 1.5
 #: seconds between 1.5 s embedding windows, per segmentation mode: webrtcvad has no finer frames
 #: to place a change of speaker; in neural mode the network's own 17 ms frames place them, so a
 #: 1 s hop embeds a quarter fewer windows
@@ -14,7 +18,7 @@ WINDOW_HOP_S = {"webrtcvad": 0.75, "neural": 1.0}
 MIN_WINDOW_S = 0.4
 
 
-def most_windows(duration_s: float, window_s: float = 1.5, hop_s: float = 0.75, min_window_s: float = MIN_WINDOW_S) -> int:
+def most_windows(duration_s: float, window_s: float = WINDOW_S, hop_s: float = 0.75, min_window_s: float = MIN_WINDOW_S) -> int:
     """The most windows :func:`sliding_windows` can place in ``duration_s`` seconds of audio,
     however its speech is cut into regions: each speaker needs a window of its own, so a count
     above this can never be met.
@@ -29,7 +33,7 @@ def most_windows(duration_s: float, window_s: float = 1.5, hop_s: float = 0.75, 
 
 def sliding_windows(
     speech: Timeline,
-    window_s: float = 1.5,
+    window_s: float = WINDOW_S,
     hop_s: float = 0.75,
     min_window_s: float = MIN_WINDOW_S,
 ) -> list[Segment]:
@@ -39,6 +43,8 @@ def sliding_windows(
     ``min_window_s``); the last window of a longer region is aligned to the region's end so
     that no speech is left uncovered. Windows are returned in time order.
     """
+    from pyannote.core import Segment
+
     if window_s <= 0 or hop_s <= 0:
         raise ValueError("window_s and hop_s must be positive")
     windows: list[Segment] = []

@@ -16,7 +16,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from .errors import DiarizeError
+from ..errors import DiarizeError
 
 
 def atomic_write_bytes(path: str | os.PathLike[str], payload: bytes, *, mode: int | None = None) -> None:

@@ -1,5 +1,5 @@
 """What one diarization decided and how long each stage took: a record that
-:meth:`~diarize_plugin.pipeline.Diarizer.run` fills (``Diarizer.last_run``) and ``diarize -v``
+:meth:`~diarize_plugin.diarization.pipeline.Diarizer.run` fills (``Diarizer.last_run``) and ``diarize -v``
 prints.
 
 The stages time themselves with :func:`stage`, which adds to the record of the run in
@@ -33,13 +33,14 @@ class RunRecord:
     overlap_threshold: float | None = None
     embedder: str = ""
     threshold: float = float("nan")
-    threshold_source: str = ""
     merge_similarity: float | None = None
     counting: str = ""
-    counting_used: str = ""
-    speakers: int = 0
-    turns: int = 0
-    stage_s: dict[str, float] = field(default_factory=dict)
+    # what the run finds out, set as it goes
+    threshold_source: str = field(default="", init=False)
+    counting_used: str = field(default="", init=False)
+    speakers: int = field(default=0, init=False)
+    turns: int = field(default=0, init=False)
+    stage_s: dict[str, float] = field(default_factory=dict, init=False)
 
     def add_time(self, name: str, seconds: float) -> None:
         """Add ``seconds`` to stage ``name`` (a stage may run more than once)."""

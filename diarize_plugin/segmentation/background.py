@@ -24,8 +24,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from .audio_source import AudioSource, as_audio_source
+from ..audio.source import AudioSource, as_audio_source
 from .frame_runs import true_runs
+from .frames import timeline_to_frames
+from .network import SAMPLE_RATE
+from .settings import VadOptions
+from .vad import vad_speech
 
 #: a sound within this many dB of the recording's speech level is loud enough for webrtcvad
 #: to judge: if it hears no voice there, its silence means "not a voice", not "too faint"
@@ -139,3 +143,21 @@ def _long_runs(flags: np.ndarray, min_frames: int) -> np.ndarray:
         if end - start >= min_frames:
             kept[start:end] = True
     return kept
+
+
+#: webrtcvad settings that confirm a voice under a speech-like background
+#: (:func:`without_background`): strictest mode, no padding
+VOICED_VAD = VadOptions(aggressiveness=3, speech_pad_s=0.0)
+
+
+def without_background(
+    waveform: np.ndarray | AudioSource, speech: np.ndarray, speech_probability: np.ndarray, frame_step_s: float
+) -> np.ndarray:
+    """Per-frame ``speech`` flags less a speech-like background: where a crowd murmurs under the
+    recording (:func:`~diarize_plugin.segmentation.background.find_background`), only speech that webrtcvad
+    confirms is kept, for the network hears the crowd as speech. ``speech_probability``: the
+    network's, per frame (it sets the recording's speech level)."""
+    voiced = timeline_to_frames(vad_speech(as_audio_source(waveform), VOICED_VAD), len(speech), frame_step_s)
+    step_samples = int(round(frame_step_s * SAMPLE_RATE))
+    found = find_background(speech, speech_probability, voiced, waveform, frame_step_s, step_samples)
+    return reject_background(speech, voiced, found, frame_step_s)

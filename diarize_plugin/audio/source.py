@@ -22,8 +22,8 @@ from pathlib import Path
 import numpy as np
 from pyannote.core import Segment
 
-from .audio import SAMPLE_RATE, decoded_blocks
-from .errors import DiarizeError
+from .decode import SAMPLE_RATE, decoded_blocks
+from ..errors import DiarizeError
 from .input_file import check_input_file, regular_file
 
 #: bytes per stored sample (16-bit PCM)
@@ -137,7 +137,7 @@ def decode_audio(path: str | os.PathLike[str], temp_dir: str | os.PathLike[str] 
 
     ``temp_dir``: where the temporary folder goes (default: the system's, ``$TMPDIR``). Memory
     stays bounded whatever the length; the disk needs 115 MB per hour of audio. Raises
-    :class:`DiarizeError` as :func:`~diarize_plugin.audio.load_audio` does, and when the disk
+    :class:`DiarizeError` as :func:`~diarize_plugin.audio.decode.load_audio` does, and when the disk
     cannot hold the decoded recording.
     """
     with regular_file(check_input_file(path)) as source:  # a pipe is read to the end first
@@ -221,9 +221,9 @@ def _process_alive(pid: int) -> bool:
 def _declared_duration_s(source: Path) -> float | None:
     import soundfile
 
-    from .audio import _captured_stderr
+    from .decode import captured_stderr
 
-    with _captured_stderr():
+    with captured_stderr():
         try:
             info = soundfile.info(str(source))
         except (soundfile.LibsndfileError, RuntimeError, ValueError, OSError):

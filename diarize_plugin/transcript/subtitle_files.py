@@ -12,7 +12,7 @@ import html
 import re
 
 from ..errors import DiarizeError
-from ..formats.timestamps import srt_timestamp, vtt_timestamp
+from ..util.timestamps import srt_timestamp, vtt_timestamp
 from .model import Segment, Transcript
 
 _TIME = r"(?:(\d+):)?(\d{1,2}):(\d{1,2})[,.](\d{1,3})"

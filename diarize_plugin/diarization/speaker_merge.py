@@ -16,9 +16,9 @@ from __future__ import annotations
 import numpy as np
 from pyannote.core import Annotation
 
-from .audio import SAMPLE_RATE
-from .audio_source import AudioSource, as_audio_source
-from .embed.base import SpeakerEmbedder, l2_normalize
+from ..audio.decode import SAMPLE_RATE
+from ..audio.source import AudioSource, as_audio_source
+from ..embed.base import SpeakerEmbedder, l2_normalize
 from .turns import speaker_label
 
 #: seconds of each speaker's speech pooled into its embedding (its first turns, in order)

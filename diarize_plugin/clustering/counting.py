@@ -3,12 +3,12 @@
 - ``"auto"`` (default): ``"ahc"``, refined by ``"vbx"`` when it finds
   :data:`AUTO_VBX_FROM_SPEAKERS` speakers or more (see below);
 - ``"ahc"``: agglomerative clustering cut at the embedder's calibrated distance, small
-  clusters folded (:func:`~diarize_plugin.cluster.cluster_embeddings`);
+  clusters folded (:func:`~diarize_plugin.clustering.ahc.cluster_embeddings`);
 - ``"spectral"``: spectral clustering, the count read from the eigengap
-  (:mod:`diarize_plugin.spectral`, as 3D-Speaker and senko);
+  (:mod:`diarize_plugin.clustering.spectral`, as 3D-Speaker and senko);
 - ``"vbx"``: agglomerative clustering at the calibrated distance without folding small
   clusters, then variational-Bayes refinement that drops the speakers the data do not support
-  (:mod:`diarize_plugin.vbx`, as pyannote 4, with a PLDA estimated from the development set's
+  (:mod:`diarize_plugin.clustering.vbx`, as pyannote 4, with a PLDA estimated from the development set's
   tuning half instead of VoxCeleb's).
 
 Why ``"auto"``: agglomerative clustering folds every cluster under 4 % of the windows into its
@@ -19,11 +19,11 @@ recordings (AMI: one excerpt of 3 speakers found as 2). Where agglomerative clus
 finds many speakers, the 4 % floor is what limits the count, so VB decides instead.
 
 Any of them may be followed by a re-assignment of every window to the nearest final speaker
-centroid (:mod:`diarize_plugin.reassignment`). Spectral clustering is for short recordings,
+centroid (:mod:`diarize_plugin.clustering.reassignment`). Spectral clustering is for short recordings,
 as in senko: above :data:`SPECTRAL_MAX_WINDOWS` windows (20 minutes of speech) its dense
 eigen-decomposition costs more than the rest of the pipeline, and agglomerative clustering is
 used instead. Recordings with more windows than
-:data:`~diarize_plugin.cluster.MAX_CLUSTERED_POINTS` (about an hour) are clustered by
+:data:`~diarize_plugin.clustering.ahc.MAX_CLUSTERED_POINTS` (about an hour) are clustered by
 agglomerative blocks whatever the method: VB clustering needs the full ``N x N`` distances of
 its agglomerative start.
 """
@@ -33,13 +33,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .errors import DiarizeError
-from .run_record import note
+from ..errors import DiarizeError
+from ..util.run_record import note
 
 if TYPE_CHECKING:  # numpy and the clustering modules load when something is counted, not before
     import numpy as np
 
-    from .cluster import SpeakerBounds
+    from .bounds import SpeakerBounds
     from .vbx import SpeakerSpace
 
 COUNTING_METHODS = ("auto", "ahc", "spectral", "vbx")
@@ -68,7 +68,7 @@ class Counting:
     reassign: bool = False
     speaker_space: SpeakerSpace | None = field(default=None, compare=False, repr=False)
     #: the embedder's calibrated cut: a lower threshold never finds fewer speakers than it
-    #: (:func:`~diarize_plugin.cluster.speaker_cut`); ``None``: each threshold's plain cut
+    #: (:func:`~diarize_plugin.clustering.ahc.speaker_cut`); ``None``: each threshold's plain cut
     calibrated_threshold: float | None = None
 
     @classmethod
@@ -94,7 +94,8 @@ class Counting:
         ``threshold``: the agglomerative cut (cosine distance) calibrated for the embedder;
         ``bounds``: the speaker-count options, honoured exactly by every method (``None``: open).
         """
-        from .cluster import MAX_CLUSTERED_POINTS, SpeakerBounds, cluster_embeddings, tree_cut
+        from .ahc import MAX_CLUSTERED_POINTS, cluster_embeddings, tree_cut
+        from .bounds import SpeakerBounds
         from .reassignment import reassign_to_centroids
 
         bounds = SpeakerBounds() if bounds is None else bounds
@@ -129,9 +130,9 @@ class Counting:
         embeddings: np.ndarray, threshold: float, bounds: SpeakerBounds, space: SpeakerSpace | None,
         cut: np.ndarray | None = None,
     ) -> np.ndarray:
-        """``cut``: :func:`~diarize_plugin.cluster.tree_cut` at ``threshold``, if made already."""
-        from .cluster import cluster_embeddings, fold_small_clusters
-        from .embed.base import l2_normalize
+        """``cut``: :func:`~diarize_plugin.clustering.ahc.tree_cut` at ``threshold``, if made already."""
+        from .ahc import cluster_embeddings, fold_small_clusters
+        from ..embed.base import l2_normalize
         from .vbx import vbx_labels
 
         start = max(threshold - VBX_INIT_THRESHOLD_SHIFT, 0.05)

@@ -6,7 +6,7 @@ package carries, so no system ffmpeg is needed. Both are read in blocks: channel
 averaged and each block is resampled by a streaming soxr resampler (high quality), which gives
 the same samples as resampling the whole recording at once. :func:`decoded_blocks` is the
 stream; :func:`load_audio` gathers it into one array for short inputs, and
-:func:`~diarize_plugin.audio_source.decode_audio` writes it to a compact temporary file for
+:func:`~diarize_plugin.audio.source.decode_audio` writes it to a compact temporary file for
 the pipeline, so that no recording needs to fit in memory.
 """
 
@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import DiarizeError
+from ..errors import DiarizeError
 from .input_file import check_input_file, regular_file
 
 SAMPLE_RATE = 16_000
@@ -42,7 +42,7 @@ def load_audio(path: str | os.PathLike[str], sample_rate: int = SAMPLE_RATE) -> 
     """Decode ``path`` to a mono float32 waveform at ``sample_rate`` Hz, values in [-1, 1].
 
     Meant for short inputs (the whole waveform is in memory: 230 MB per hour); the pipeline
-    reads long ones in blocks (:func:`~diarize_plugin.audio_source.decode_audio`). Raises
+    reads long ones in blocks (:func:`~diarize_plugin.audio.source.decode_audio`). Raises
     :class:`DiarizeError` when the file is missing, empty, not audio, claims an absurd sample
     rate, or holds NaN/infinite samples; warns (``UserWarning``) when it is truncated.
     """
@@ -166,7 +166,7 @@ def _open_with_libsndfile(source: Path):
     """An open ``soundfile.SoundFile``, or ``None`` when libsndfile cannot read the file."""
     import soundfile
 
-    with _captured_stderr() as chatter:
+    with captured_stderr() as chatter:
         try:
             sound = soundfile.SoundFile(str(source))
         except (soundfile.LibsndfileError, RuntimeError, ValueError, OSError):
@@ -182,7 +182,7 @@ def _libsndfile_blocks(source: Path, sound, block_s: float) -> Iterator[tuple[np
     block_frames = max(1, int(block_s * rate))
     with sound:
         while True:
-            with _captured_stderr():  # mpg123 prints its resync notes on stderr
+            with captured_stderr():  # mpg123 prints its resync notes on stderr
                 block = sound.read(block_frames, dtype="float32", always_2d=True)
             if len(block) == 0:
                 return
@@ -214,7 +214,7 @@ _STDERR_LOCK = threading.Lock()
 
 
 @contextmanager
-def _captured_stderr() -> Iterator[_Captured]:
+def captured_stderr() -> Iterator[_Captured]:
     """Catch what C libraries (libsndfile's mpg123) write straight to file descriptor 2.
 
     Held only around single library calls (never across a ``yield`` of a block)."""

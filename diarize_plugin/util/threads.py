@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-from .errors import DiarizeError
+from ..errors import DiarizeError
 
 #: environment variable that sets the default number of threads
 THREADS_ENV = "DIARIZE_THREADS"

@@ -1,6 +1,6 @@
 """Speaker verification: do two recordings hold the same voice?
 
-Each recording must hold speech first (:func:`~diarize_plugin.speech_amount.require_speech`:
+Each recording must hold speech first (:func:`~diarize_plugin.segmentation.speech_amount.require_speech`:
 at least ``min_speech_s`` seconds, a warning under 3 s); silence against silence would
 otherwise score 0.9996 and "match". Each recording then becomes one utterance embedding (:meth:`SpeakerEmbedder.embed_utterance`); the
 decision is ``cosine similarity >= threshold``, with the embedder's own default threshold
@@ -14,11 +14,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .audio import load_audio
-from .embed.base import SpeakerEmbedder, cosine_similarity
-from .embed.registry import DEFAULT_EMBEDDER, load_embedder
-from .errors import DiarizeError
-from .speech_amount import require_speech
+from ..audio.decode import load_audio
+from ..embed.base import SpeakerEmbedder, cosine_similarity
+from ..embed.registry import DEFAULT_EMBEDDER, load_embedder
+from ..errors import DiarizeError
+from ..segmentation.speech_amount import require_speech
 
 AudioInput = str | os.PathLike[str] | np.ndarray
 #: least speech (seconds) in each recording that verification accepts
