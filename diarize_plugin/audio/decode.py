@@ -26,9 +26,9 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import DiarizeError
+from . import SAMPLE_RATE
 from .input_file import check_input_file, regular_file
 
-SAMPLE_RATE = 16_000
 #: a header claiming a rate outside this range (Hz) is damaged: no recorder writes it
 MIN_SAMPLE_RATE = 4_000
 MAX_SAMPLE_RATE = 768_000

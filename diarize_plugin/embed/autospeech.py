@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
+from ..audio import SAMPLE_RATE  # the rate the model was trained at
 from ..errors import DiarizeError
 from .base import SpeakerEmbedder
 from ..util.onnx_session import BatchRunner, open_session
@@ -39,7 +40,6 @@ from .stft import magnitude_spectrogram
 if TYPE_CHECKING:  # ONNX Runtime loads through util.onnx_session, which turns its telemetry off first
     import onnxruntime as ort
 
-SAMPLE_RATE = 16_000
 N_FFT = 512
 WIN_LENGTH = 400  # 25 ms at 16 kHz
 HOP_LENGTH = 160  # 10 ms at 16 kHz

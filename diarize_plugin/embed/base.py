@@ -9,6 +9,7 @@ from typing import Sequence
 
 import numpy as np
 
+from ..audio import SAMPLE_RATE  # the rate the model was trained at
 from ..util.file_digest import sha256_of_files
 
 
@@ -22,7 +23,7 @@ class SpeakerEmbedder(ABC):
     #: short name used on the command line (``--embedder NAME``)
     name: str = "embedder"
     #: sample rate the model expects, in Hz
-    sample_rate: int = 16_000
+    sample_rate: int = SAMPLE_RATE
     #: cosine similarity at or above which two utterances are "the same speaker"
     default_threshold: float = 0.5
     #: files whose bytes define the embeddings (weights, normalisation statistics), in order

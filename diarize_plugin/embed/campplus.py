@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
+from ..audio import SAMPLE_RATE  # the rate the model was trained at
 from .base import SpeakerEmbedder
 from .fbank import frame_samples, kaldi_fbank_batch, num_frames
 from ..util.onnx_session import BatchRunner, open_session
@@ -31,7 +32,6 @@ BUNDLED_MODEL_PATH = BUNDLED_FP32_MODEL_PATH.with_name("campplus-int8.onnx")
 
 # Model constants, from 3D-Speaker's CAM++ recipe (speakerlab/bin/infer_sv.py) and the checkpoint.
 #: sample rate the network was trained on, in Hz
-SAMPLE_RATE = 16_000
 #: log-mel bins per frame (ONNX input ``feats`` is N×T×80)
 FEATURE_DIM = 80
 #: embedding size of this checkpoint (ONNX output ``embeddings`` is N×192)

@@ -16,7 +16,7 @@ Thresholds chosen on the tuning half of the multi-condition development set
 (``benchmarks/devset.py``, ``python benchmarks/der.py --conditions noise --splits tune``):
 unconfirmed frames fill 10.1 % of its babble recording and at most 2.7 % of any other tuning
 recording (telephone, telephone-16k, reverb, noise, meeting, broadcast), hence the 5 % share;
-AMI was checked, not tuned on (at most 2.9 % of an excerpt). The README's multi-condition
+AMI was checked, not tuned on (at most 2.9 % of an excerpt). docs/benchmarks.md's multi-condition
 section has the figures.
 """
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..audio import SAMPLE_RATE  # the rate the network was trained at
 from ..audio.source import AudioSource, InMemoryAudio
 from ..util.onnx_session import BatchRunner, open_session
 from ..errors import DiarizeError
@@ -28,7 +29,6 @@ BUNDLED_FP32_MODEL_PATH = Path(__file__).resolve().parents[1] / "models" / "segm
 #: the default: its LSTM layers with dynamic int8 weights (``tools/quantize_segmentation.py``),
 #: 1.2-1.3 times less CPU, the same most likely class on 99.5 % of AMI frames
 BUNDLED_MODEL_PATH = BUNDLED_FP32_MODEL_PATH.with_name("segmentation-3.0-int8.onnx")
-SAMPLE_RATE = 16000
 CHUNK_DURATION_S = 10.0
 CHUNK_SAMPLES = 160000
 # SincNet layers as (kernel, stride): sinc conv, pool, conv, pool, conv, pool; no padding.

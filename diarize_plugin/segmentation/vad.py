@@ -13,13 +13,15 @@ from dataclasses import asdict
 import numpy as np
 from pyannote.core import Segment, Timeline
 
+from ..audio import SAMPLE_RATE
 from ..audio.source import AudioSource, as_audio_source
 from ..errors import DiarizeError
 from .frame_runs import true_runs
 from .settings import VadOptions
 
 FRAME_MS = 30
-VAD_SAMPLE_RATE = 16_000
+#: webrtcvad takes 8, 16, 32 or 48 kHz: the pipeline's rate
+VAD_SAMPLE_RATE = SAMPLE_RATE
 
 
 #: webrtcvad frames converted to 16-bit PCM at a time (about a minute)
