@@ -148,7 +148,7 @@ def test_webrtcvad_in_blocks_decides_as_on_the_whole_waveform(monkeypatch) -> No
     from conftest import speech_like
 
     waveform = np.concatenate([speech_like(1.5), np.zeros(8000, dtype=np.float32), speech_like(1.0, seed=2)])
-    whole = frame_decisions(waveform, 3)
+    whole = frame_decisions(InMemoryAudio(waveform), 3)
     monkeypatch.setattr("diarize_plugin.segmentation.vad.FRAMES_PER_BLOCK", 7)
     assert np.array_equal(frame_decisions(InMemoryAudio(waveform), 3), whole)
     assert whole.any() and not whole.all()

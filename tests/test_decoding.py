@@ -19,6 +19,7 @@ from diarize_plugin.segmentation.network import (
     Segmenter,
     speech_and_overlap_probability,
 )
+from diarize_plugin.audio.source import InMemoryAudio
 
 
 def _log_probs(*class_probabilities: float) -> np.ndarray:
@@ -46,8 +47,8 @@ def test_streamed_speech_and_overlap_average_the_chunks_of_the_full_result(campp
     rng = np.random.default_rng(0)
     waveform = (0.05 * rng.standard_normal(14 * 16000)).astype(np.float32)
     segmenter = Segmenter(step_s=2.0, threads=1)
-    streamed = segmenter.speech_and_overlap(waveform)
-    expected_count = segmenter.expected_count(waveform)
+    streamed = segmenter.speech_and_overlap(InMemoryAudio(waveform))
+    expected_count = segmenter.expected_count(InMemoryAudio(waveform))
     assert streamed.shape == (len(expected_count), 2)
     assert ((0.0 <= streamed) & (streamed <= 1.0)).all()
     # speech can only exceed the expected count where two speakers are likely

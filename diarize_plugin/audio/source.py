@@ -165,11 +165,6 @@ def _decode_to_file(path: Path, temp_dir: str | os.PathLike[str] | None) -> Deco
         raise
 
 
-def as_audio_source(audio: "AudioSource | np.ndarray") -> AudioSource:
-    """``audio`` itself, or a 1-D waveform array wrapped as :class:`InMemoryAudio`."""
-    return audio if isinstance(audio, AudioSource) else InMemoryAudio(audio)
-
-
 def _check_free_space(source: Path, folder: Path) -> None:
     """Refuse, before decoding, a recording whose decoded form the disk cannot hold (when its
     length can be known without decoding)."""

@@ -17,7 +17,7 @@ import numpy as np
 from pyannote.core import Annotation
 
 from ..audio.decode import SAMPLE_RATE
-from ..audio.source import AudioSource, as_audio_source
+from ..audio.source import AudioSource
 from ..embed.base import SpeakerEmbedder, l2_normalize
 from .turns import speaker_label
 
@@ -27,7 +27,7 @@ POOLED_S = 30.0
 
 def merge_same_speakers(
     annotation: Annotation,
-    waveform: np.ndarray | AudioSource,
+    audio: AudioSource,
     embedder: SpeakerEmbedder,
     min_similarity: float,
     min_speakers: int = 1,
@@ -40,9 +40,8 @@ def merge_same_speakers(
     labels = list(annotation.labels())
     if len(labels) <= max(min_speakers, 1):
         return annotation
-    waveform = as_audio_source(waveform)
     merged = annotation
-    pooled = {label: _pooled_embedding(merged, label, waveform, embedder) for label in labels}
+    pooled = {label: _pooled_embedding(merged, label, audio, embedder) for label in labels}
     while len(pooled) > max(min_speakers, 1):
         names = list(pooled)
         unit = l2_normalize(np.stack([pooled[name] for name in names]).astype(np.float64))
@@ -54,7 +53,7 @@ def merge_same_speakers(
         kept, gone = names[min(first, second)], names[max(first, second)]
         merged = merged.rename_labels({gone: kept})
         del pooled[gone]
-        pooled[kept] = _pooled_embedding(merged, kept, waveform, embedder)
+        pooled[kept] = _pooled_embedding(merged, kept, audio, embedder)
     if merged is annotation:
         return annotation
     return _by_first_appearance(merged.support())

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..audio.source import AudioSource, as_audio_source
+from ..audio.source import AudioSource
 from .frame_runs import true_runs
 from .frames import timeline_to_frames
 from .network import SAMPLE_RATE
@@ -52,11 +52,10 @@ LEVEL_WINDOW_SAMPLES = 991
 LEVEL_BLOCK_SAMPLES = 1_000_000
 
 
-def frame_levels_db(waveform: np.ndarray | AudioSource, num_frames: int, frame_step_samples: int) -> np.ndarray:
+def frame_levels_db(audio: AudioSource, num_frames: int, frame_step_samples: int) -> np.ndarray:
     """Level (dB of mean power, float64) of ``num_frames`` frames of a 16 kHz waveform: frame
     ``i`` spans :data:`LEVEL_WINDOW_SAMPLES` samples from ``i * frame_step_samples`` (zeros past
     the end). The audio is read a block at a time."""
-    audio = as_audio_source(waveform)
     levels = np.empty(num_frames, dtype=np.float64)
     frames_per_block = max(1, LEVEL_BLOCK_SAMPLES // frame_step_samples)
     for first in range(0, num_frames, frames_per_block):
@@ -101,7 +100,7 @@ def find_background(
     speech: np.ndarray,
     count: np.ndarray,
     voiced: np.ndarray,
-    waveform: np.ndarray | AudioSource,
+    audio: AudioSource,
     frame_step_s: float,
     frame_step_samples: int,
 ) -> np.ndarray:
@@ -110,12 +109,12 @@ def find_background(
 
     ``speech``: the network's speech flags; ``count``: its expected speaker count; ``voiced``:
     webrtcvad's voice flags, all on the same frame grid (``frame_step_s`` seconds,
-    ``frame_step_samples`` samples of the 16 kHz ``waveform`` apart)."""
+    ``frame_step_samples`` samples of the 16 kHz ``audio`` apart)."""
     near_voice = _dilate(voiced, int(round(VOICE_MARGIN_S / frame_step_s)))
     unheard = _long_runs(speech & ~near_voice, int(round(MIN_BACKGROUND_RUN_S / frame_step_s)))
     if not background_present(unheard, frame_step_s).any():
         return np.zeros(len(speech), dtype=bool)  # even at any level: no need to read the audio again
-    levels_db = frame_levels_db(waveform, len(speech), frame_step_samples)
+    levels_db = frame_levels_db(audio, len(speech), frame_step_samples)
     return background_present(unconfirmed_frames(speech, count, voiced, levels_db, frame_step_s), frame_step_s)
 
 
@@ -151,13 +150,13 @@ VOICED_VAD = VadOptions(aggressiveness=3, speech_pad_s=0.0)
 
 
 def without_background(
-    waveform: np.ndarray | AudioSource, speech: np.ndarray, speech_probability: np.ndarray, frame_step_s: float
+    audio: AudioSource, speech: np.ndarray, speech_probability: np.ndarray, frame_step_s: float
 ) -> np.ndarray:
     """Per-frame ``speech`` flags less a speech-like background: where a crowd murmurs under the
     recording (:func:`~diarize_plugin.segmentation.background.find_background`), only speech that webrtcvad
     confirms is kept, for the network hears the crowd as speech. ``speech_probability``: the
     network's, per frame (it sets the recording's speech level)."""
-    voiced = timeline_to_frames(vad_speech(as_audio_source(waveform), VOICED_VAD), len(speech), frame_step_s)
+    voiced = timeline_to_frames(vad_speech(audio, VOICED_VAD), len(speech), frame_step_s)
     step_samples = int(round(frame_step_s * SAMPLE_RATE))
-    found = find_background(speech, speech_probability, voiced, waveform, frame_step_s, step_samples)
+    found = find_background(speech, speech_probability, voiced, audio, frame_step_s, step_samples)
     return reject_background(speech, voiced, found, frame_step_s)

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from ..audio import SAMPLE_RATE  # the rate the network was trained at
-from ..audio.source import AudioSource, InMemoryAudio
+from ..audio.source import AudioSource
 from ..util.onnx_session import BatchRunner, open_session
 from ..errors import DiarizeError
 from .settings import SEGMENTATION_STEP_S
@@ -265,13 +265,11 @@ class Segmenter:
                 "it is not a segmentation-3.0 export"
             )
 
-    def __call__(self, waveform: np.ndarray | AudioSource, progress: ProgressCallback | None = None) -> SegmentationResult:
-        """Segment ``waveform`` (16 kHz mono float32 in [-1, 1], an array or an
-        :class:`~diarize_plugin.audio.source.AudioSource`), keeping every chunk's activity.
+    def __call__(self, audio: AudioSource, progress: ProgressCallback | None = None) -> SegmentationResult:
+        """Segment 16 kHz mono ``audio`` (float32 in [-1, 1]), keeping every chunk's activity.
 
         ``progress(chunks_done, chunks_total)`` is called after every batch.
         """
-        audio = _mono_source(waveform)
         starts_s = chunk_starts(audio.duration_s, self.step_s)
         activations = np.empty((len(starts_s), FRAMES_PER_CHUNK, NUM_LOCAL_SPEAKERS), dtype=np.float32)
         probabilities = np.empty_like(activations)
@@ -289,39 +287,38 @@ class Segmenter:
         )
 
     def expected_count(
-        self, waveform: np.ndarray | AudioSource, progress: ProgressCallback | None = None, edge_s: float = 1.0
+        self, audio: AudioSource, progress: ProgressCallback | None = None, edge_s: float = 1.0
     ) -> np.ndarray:
-        """:meth:`SegmentationResult.expected_count` of ``waveform`` without keeping the chunks:
+        """:meth:`SegmentationResult.expected_count` of ``audio`` without keeping the chunks:
         each batch is averaged onto the global frame grid as it comes, so memory grows with the
         number of frames (4 bytes each, 59 per second), not with the chunks (over 40 times that)."""
-        return self._average(waveform, progress, edge_s, lambda log_probs: (np.exp(log_probs) @ POWERSET_MAPPING).sum(-1))
+        return self._average(audio, progress, edge_s, lambda log_probs: (np.exp(log_probs) @ POWERSET_MAPPING).sum(-1))
 
     def argmax_count(
-        self, waveform: np.ndarray | AudioSource, progress: ProgressCallback | None = None, edge_s: float = 1.0
+        self, audio: AudioSource, progress: ProgressCallback | None = None, edge_s: float = 1.0
     ) -> np.ndarray:
-        """:meth:`SegmentationResult.argmax_count` of ``waveform``, streamed as
+        """:meth:`SegmentationResult.argmax_count` of ``audio``, streamed as
         :meth:`expected_count` is."""
-        return self._average(waveform, progress, edge_s, lambda log_probs: powerset_to_multilabel(log_probs).sum(-1))
+        return self._average(audio, progress, edge_s, lambda log_probs: powerset_to_multilabel(log_probs).sum(-1))
 
     def speech_and_overlap(
-        self, waveform: np.ndarray | AudioSource, progress: ProgressCallback | None = None, edge_s: float = 1.0
+        self, audio: AudioSource, progress: ProgressCallback | None = None, edge_s: float = 1.0
     ) -> np.ndarray:
         """``(num_global_frames, 2)`` float32: for every frame, the probability that anyone
         speaks (1 minus that of the empty powerset class) and that two speak at once (the
         two-speaker classes together), each averaged over the chunks that hear the frame;
         streamed as :meth:`expected_count` is."""
-        return self._average(waveform, progress, edge_s, speech_and_overlap_probability)
+        return self._average(audio, progress, edge_s, speech_and_overlap_probability)
 
     def _average(
         self,
-        waveform: np.ndarray | AudioSource,
+        audio: AudioSource,
         progress: ProgressCallback | None,
         edge_s: float,
         per_frame: Callable[[np.ndarray], np.ndarray],
     ) -> np.ndarray:
         """``per_frame(log_probs)`` of every chunk (``(chunks, frames[, K])`` from
         ``(chunks, frames, 7)``), averaged onto the global frame grid one batch at a time."""
-        audio = _mono_source(waveform)
         starts_s = chunk_starts(audio.duration_s, self.step_s)
         average: FrameAverage | None = None
         for first, log_probs in self._log_probs(audio, starts_s, progress):
@@ -354,12 +351,3 @@ class Segmenter:
             yield first, log_probs
             if progress is not None:
                 progress(first + len(log_probs), len(starts_s))
-
-
-def _mono_source(waveform: np.ndarray | AudioSource) -> AudioSource:
-    if isinstance(waveform, AudioSource):
-        return waveform
-    samples = np.asarray(waveform, dtype=np.float32)
-    if samples.ndim != 1:
-        raise DiarizeError(f"segmentation needs a mono waveform, got shape {samples.shape}")
-    return InMemoryAudio(samples)

@@ -38,6 +38,7 @@ def speech_timeline(waveform: np.ndarray) -> Timeline:
     """Speech regions (seconds) of a 16 kHz mono float32 waveform, where both detectors agree."""
     from .frames import speech_regions
     from .network import CHUNK_SAMPLES, SAMPLE_RATE
+    from ..audio.source import InMemoryAudio
     from .vad import detect_speech
 
     samples = np.asarray(waveform, dtype=np.float32)
@@ -46,11 +47,11 @@ def speech_timeline(waveform: np.ndarray) -> Timeline:
     duration_s = len(samples) / SAMPLE_RATE
     if len(samples) == 0:
         return Timeline()
-    voiced = detect_speech(samples, aggressiveness=WEBRTCVAD_AGGRESSIVENESS)
+    voiced = detect_speech(InMemoryAudio(samples), aggressiveness=WEBRTCVAD_AGGRESSIVENESS)
     if not voiced:
         return Timeline()
     filled = np.resize(samples, max(len(samples), CHUNK_SAMPLES))
-    result = _segmenter()(filled)
+    result = _segmenter()(InMemoryAudio(filled))
     heard = speech_regions(result.speech_probability(), duration_s=len(filled) / SAMPLE_RATE)
     heard = heard.crop(Segment(0.0, duration_s), mode="intersection")
     if not heard:

@@ -14,7 +14,7 @@ import numpy as np
 from pyannote.core import Segment, Timeline
 
 from ..audio import SAMPLE_RATE
-from ..audio.source import AudioSource, as_audio_source
+from ..audio.source import AudioSource
 from ..errors import DiarizeError
 from .frame_runs import true_runs
 from .settings import VadOptions
@@ -29,11 +29,11 @@ FRAMES_PER_BLOCK = 2000
 
 
 def frame_decisions(
-    waveform: np.ndarray | AudioSource, aggressiveness: int = 2, frame_ms: int = FRAME_MS
+    audio: AudioSource, aggressiveness: int = 2, frame_ms: int = FRAME_MS
 ) -> np.ndarray:
     """webrtcvad's speech (True) / non-speech decision for each ``frame_ms`` frame.
 
-    ``waveform``: 16 kHz mono float32 in [-1, 1] (an array or an
+    ``audio``: 16 kHz mono float32 in [-1, 1] (an
     :class:`~diarize_plugin.audio.source.AudioSource`, read a minute at a time). A trailing
     partial frame is ignored.
     """
@@ -41,7 +41,6 @@ def frame_decisions(
 
     if aggressiveness not in (0, 1, 2, 3):
         raise DiarizeError(f"VAD aggressiveness must be 0, 1, 2 or 3, not {aggressiveness}")
-    audio = as_audio_source(waveform)
     vad = webrtcvad.Vad(aggressiveness)
     frame_samples = VAD_SAMPLE_RATE * frame_ms // 1000
     frame_bytes = frame_samples * 2
@@ -58,7 +57,7 @@ def frame_decisions(
 
 
 def detect_speech(
-    waveform: np.ndarray | AudioSource,
+    audio: AudioSource,
     aggressiveness: int = VadOptions.aggressiveness,
     speech_pad_s: float = VadOptions.speech_pad_s,
     min_speech_s: float = VadOptions.min_speech_s,
@@ -72,10 +71,10 @@ def detect_speech(
     ``min_speech_s``: speech bursts shorter than this (after filling) are dropped.
     ``speech_pad_s``: seconds added on both sides of every region (clipped to the signal).
     """
-    speech = frame_decisions(waveform, aggressiveness, frame_ms)
+    speech = frame_decisions(audio, aggressiveness, frame_ms)
     frame_s = frame_ms / 1000.0
     runs = _fill_short_gaps(true_runs(speech), round(min_silence_s / frame_s))
-    duration_s = len(as_audio_source(waveform)) / VAD_SAMPLE_RATE
+    duration_s = len(audio) / VAD_SAMPLE_RATE
     regions = [
         Segment(max(0.0, start * frame_s - speech_pad_s), min(duration_s, end * frame_s + speech_pad_s))
         for start, end in runs

@@ -19,6 +19,7 @@ import numpy as np
 from pyannote.core import Segment
 
 from ..audio.decode import SAMPLE_RATE, load_audio
+from ..audio.source import InMemoryAudio
 from ..errors import DiarizeError
 from ..util.file_digest import sha256_of_files
 from ..segmentation.speech_amount import require_speech
@@ -81,7 +82,7 @@ def recording_voice(
             "only they speak with --segment START-END"
         )
     speech = solo_speech(annotation, speakers[0])
-    embedding = diarizer.embedder.embed_utterance(speech_samples(waveform, speech, MAX_SPEECH_S))
+    embedding = diarizer.embedder.embed_utterance(speech_samples(InMemoryAudio(waveform), speech, MAX_SPEECH_S))
     return Voice(np.asarray(embedding, dtype=np.float32), float(min(speech.duration(), MAX_SPEECH_S)), name, sha256)
 
 
