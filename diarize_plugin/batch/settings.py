@@ -6,9 +6,10 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..clustering.bounds import SpeakerBounds
-from ..diarization.options import DiarizerOptions
+from ..diarization.options import MIN_TURN_S, DiarizerOptions
 from ..errors import DiarizeError
-from ..segmentation.settings import OVERLAP_PROBABILITY, VadOptions
+from ..embed.windows import WINDOW_S
+from ..segmentation.settings import OVERLAP_PROBABILITY, SEGMENTATION_STEP_S, SPEECH_PROBABILITY, VadOptions
 
 if TYPE_CHECKING:  # the models' libraries load in the workers, not where settings are made
     from ..diarization.pipeline import Diarizer
@@ -21,13 +22,13 @@ OUTPUT_EXTENSIONS = {"rttm": ".rttm", "srt": ".srt", "vtt": ".vtt", "json": ".js
 #: settings outputs were made with before they were options, so earlier records name none of
 #: them: an output records one only when it differs from these
 _UNRECORDED_DEFAULTS = {
-    "speech_threshold": DiarizerOptions().segmentation.speech_threshold,
+    "speech_threshold": SPEECH_PROBABILITY,
     "reject_background": True,
-    "segmentation_step_s": DiarizerOptions().segmentation.step_s,
+    "segmentation_step_s": SEGMENTATION_STEP_S,
     "segmentation_model": None,
-    "window_s": DiarizerOptions().embedding.window_s,
+    "window_s": WINDOW_S,
     "hop_s": None,
-    "min_turn_s": DiarizerOptions().min_turn_s,
+    "min_turn_s": MIN_TURN_S,
     "neural_identity": "windows",
     "merge_speakers": True,
     "reassign": False,

@@ -38,6 +38,8 @@ from ..util.threads import resolve_threads
 #: the recording, the default: see docs/how-it-works.md) or "local" (one embedding per
 #: chunk-local speaker, matched to clusters with the Hungarian algorithm, as pyannote 3.x does)
 IDENTITY_MODES = ("windows", "local")
+#: turns shorter than this (seconds) go to the neighbouring speaker
+MIN_TURN_S = 0.3
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,7 @@ class DiarizerOptions:
     embedding: EmbeddingOptions = field(default_factory=EmbeddingOptions)
     clustering: ClusteringOptions = field(default_factory=ClusteringOptions)
     identity: str = "windows"
-    min_turn_s: float = 0.3
+    min_turn_s: float = MIN_TURN_S
     threads: int | None = None
 
     def __post_init__(self) -> None:
@@ -91,7 +93,7 @@ class DiarizerOptions:
         vad: VadOptions = VadOptions(),
         window_s: float = WINDOW_S,
         hop_s: float | None = None,
-        min_turn_s: float = 0.3,
+        min_turn_s: float = MIN_TURN_S,
         model_dir: str | None = None,
         threads: int | None = None,
         neural_identity: str = "windows",

@@ -35,15 +35,16 @@ from ..segmentation.vad import vad_speech
 from ..util.progress import ProgressFactory, no_progress
 from ..util.run_record import RunRecord, recording, stage
 from .neural import NeuralDiarization
-from .options import DiarizerOptions
+from .options import MIN_TURN_S, DiarizerOptions
 from .window_speakers import WindowSpeakers
 
 
-def check_speaker_room(bounds: SpeakerBounds, duration_s: float, options: DiarizerOptions = DiarizerOptions()) -> None:
+def check_speaker_room(bounds: SpeakerBounds, duration_s: float, options: DiarizerOptions | None = None) -> None:
     """Raise :class:`DiarizeError` when ``bounds`` ask for more speakers than a recording of
     ``duration_s`` seconds can ever hold: each needs an embedding window of its own
     (:func:`~diarize_plugin.embed.windows.most_windows`). Loads nothing: callers check before the
-    models load."""
+    models load. ``options``: the diarizer's (default: :class:`DiarizerOptions`)."""
+    options = DiarizerOptions() if options is None else options
     room = most_windows(duration_s, options.embedding.window_s, options.window_hop_s)
     if bounds.minimum > room:
         raise DiarizeError(
@@ -136,7 +137,7 @@ class Diarizer:
         vad: VadOptions = VadOptions(),
         window_s: float = WINDOW_S,
         hop_s: float | None = None,
-        min_turn_s: float = 0.3,
+        min_turn_s: float = MIN_TURN_S,
         model_dir: str | os.PathLike[str] | None = None,
         threads: int | None = None,
         progress: ProgressFactory | None = None,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 from pyannote.core import Annotation, Segment, Timeline
+from .options import MIN_TURN_S
 
 FRAME_S = 0.01
 
@@ -23,7 +24,7 @@ def windows_to_annotation(
     windows: list[Segment],
     labels: np.ndarray,
     speech: Timeline,
-    min_turn_s: float = 0.3,
+    min_turn_s: float = MIN_TURN_S,
     uri: str | None = None,
 ) -> Annotation:
     """Speaker turns from per-window labels, restricted to ``speech``.

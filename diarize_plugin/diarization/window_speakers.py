@@ -22,6 +22,7 @@ from ..util.run_record import stage
 from .speaker_merge import merge_same_speakers
 from .turns import windows_to_annotation
 from ..embed.windows import WINDOW_HOP_S, WINDOW_S, sliding_windows
+from .options import MIN_TURN_S
 
 #: windows per call to the embedding model (and per step of the progress bar)
 EMBEDDING_BATCH = 64
@@ -62,7 +63,7 @@ class WindowSpeakers:
     threshold: float
     window_s: float = WINDOW_S
     hop_s: float = WINDOW_HOP_S["webrtcvad"]
-    min_turn_s: float = 0.3
+    min_turn_s: float = MIN_TURN_S
     merge_similarity: float | None = None
 
     def __call__(
