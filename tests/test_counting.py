@@ -11,6 +11,7 @@ from diarize_plugin.errors import DiarizeError
 from diarize_plugin.clustering.reassignment import reassign_to_centroids
 from diarize_plugin.clustering.spectral import eigengap_count, laplacian_spectrum, pruned_affinity, spectral_labels
 from diarize_plugin.clustering.vbx import SpeakerSpace, variational_bayes, vbx_labels
+from diarize_plugin.embed.campplus import BUNDLED_PLDA_PATH
 
 DIMENSION = 32
 THRESHOLD = 0.5
@@ -143,17 +144,20 @@ def test_unknown_counting_method_is_refused() -> None:
 
 
 def test_bundled_plda_is_a_diagonal_two_covariance_model_for_campplus() -> None:
-    space = SpeakerSpace.load()
+    space = SpeakerSpace.load(BUNDLED_PLDA_PATH)
     assert space.mean.shape == (192,) and space.transform.shape == (192, 64) and space.phi.shape == (64,)
     assert np.all(space.phi > 0) and np.all(np.diff(space.phi) <= 0)  # largest between-speaker variance first
 
 
-def test_vbx_uses_the_bundled_plda_only_for_campplus_embeddings() -> None:
-    assert Counting.for_embedder("vbx", False, "campplus", 192).speaker_space is not None
-    assert Counting.for_embedder("vbx", False, "campplus-fp32", 192).speaker_space is not None
-    assert Counting.for_embedder("vbx", False, "autospeech", 512).speaker_space is None
-    assert Counting.for_embedder("auto", False, "campplus", 192).speaker_space is not None
-    assert Counting.for_embedder("spectral", False, "campplus", 192).speaker_space is None
+def test_vbx_uses_the_bundled_plda_only_for_campplus_embeddings(campplus) -> None:
+    from diarize_plugin.embed.autospeech import AutoSpeechEmbedder
+
+    assert campplus.plda_path == BUNDLED_PLDA_PATH  # the int8 model; the float32 one is named campplus-fp32
+    assert AutoSpeechEmbedder.plda_path is None
+    assert Counting.for_embedder("vbx", False, campplus.plda_path).speaker_space is not None
+    assert Counting.for_embedder("vbx", False, None).speaker_space is None
+    assert Counting.for_embedder("auto", False, campplus.plda_path).speaker_space is not None
+    assert Counting.for_embedder("spectral", False, campplus.plda_path).speaker_space is None
 
 
 def test_vbx_with_a_given_model_keeps_voices_apart_and_merges_a_split_one() -> None:

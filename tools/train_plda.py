@@ -31,7 +31,8 @@ from benchmarks import devset  # noqa: E402
 from diarize_plugin.audio.source import decode_audio  # noqa: E402
 from diarize_plugin.embed.registry import load_embedder  # noqa: E402
 from diarize_plugin.util.file_digest import sha256_of_files  # noqa: E402
-from diarize_plugin.clustering.vbx import BUNDLED_PLDA_PATH, PLDA_DIMENSION, PLDA_SHRINKAGE, SpeakerSpace  # noqa: E402
+from diarize_plugin.clustering.vbx import PLDA_DIMENSION, PLDA_SHRINKAGE, SpeakerSpace  # noqa: E402
+from diarize_plugin.embed.campplus import BUNDLED_PLDA_PATH  # noqa: E402
 from diarize_plugin.diarization.window_speakers import embed_segments  # noqa: E402
 from diarize_plugin.embed.windows import sliding_windows  # noqa: E402
 

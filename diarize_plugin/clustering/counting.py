@@ -33,18 +33,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..embed.settings import CAMPPLUS_NAMES
 from ..errors import DiarizeError
 from ..util.run_record import note
 
 if TYPE_CHECKING:  # numpy and the clustering modules load when something is counted, not before
+    from pathlib import Path
+
     import numpy as np
 
     from .bounds import SpeakerBounds
     from .vbx import SpeakerSpace
 
-#: the dimension of the embeddings the bundled PLDA was trained on (CAM++: ``tools/train_plda.py``)
-PLDA_EMBEDDING_DIMENSION = 192
 COUNTING_METHODS = ("auto", "ahc", "spectral", "vbx")
 DEFAULT_COUNTING = "auto"
 #: ``"auto"`` refines agglomerative clustering by VB from this many speakers (tuning half of
@@ -65,7 +64,7 @@ VBX_MIN_CLUSTER_SIZE = 3
 class Counting:
     """The counting method (one of :data:`COUNTING_METHODS`), whether every window is then
     re-assigned to its nearest speaker centroid, and the PLDA model VBx uses (``None``: one
-    estimated from each recording; :meth:`for_embedder` picks the bundled one for CAM++)."""
+    estimated from each recording; :meth:`for_embedder` takes the embedder's)."""
 
     method: str = DEFAULT_COUNTING
     reassign: bool = False
@@ -76,16 +75,17 @@ class Counting:
 
     @classmethod
     def for_embedder(
-        cls, method: str, reassign: bool, embedder_name: str, dimension: int, calibrated_threshold: float | None = None
+        cls, method: str, reassign: bool, plda_path: Path | None, calibrated_threshold: float | None = None
     ) -> "Counting":
-        """The counting of ``method``, with the bundled PLDA when VBx counts CAM++ embeddings
-        (the float32 and int8 models share it: their embeddings agree to a cosine of 0.986)."""
+        """The counting of ``method``, with the embedder's PLDA (``plda_path``,
+        :attr:`SpeakerEmbedder.plda_path <diarize_plugin.embed.base.SpeakerEmbedder.plda_path>`)
+        when VBx counts and the embedder has one."""
         counting = cls(method, reassign, calibrated_threshold=calibrated_threshold)
-        if method not in ("vbx", "auto") or embedder_name not in CAMPPLUS_NAMES or dimension != PLDA_EMBEDDING_DIMENSION:
+        if method not in ("vbx", "auto") or plda_path is None:
             return counting
         from .vbx import SpeakerSpace
 
-        return cls(method, reassign, SpeakerSpace.load(), calibrated_threshold)
+        return cls(method, reassign, SpeakerSpace.load(plda_path), calibrated_threshold)
 
     def __post_init__(self) -> None:
         if self.method not in COUNTING_METHODS:

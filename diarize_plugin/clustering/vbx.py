@@ -9,7 +9,7 @@ do not support fall to nothing, which removes it: the count comes from a likelih
 (``fa`` scales the evidence, ``fb`` the cost of every speaker) rather than from one distance.
 
 **What this is not.** pyannote 4 and BUT use a PLDA trained on thousands of VoxCeleb
-speakers. We have none for CAM++. The bundled one (:data:`BUNDLED_PLDA_PATH`, made by
+speakers. We have none for CAM++. The bundled one (:data:`~diarize_plugin.embed.campplus.BUNDLED_PLDA_PATH`, made by
 ``tools/train_plda.py``) is estimated from the *tuning half* of the development set only: 50
 LibriSpeech speakers, each speaker of each recording one class (about 150), in all its
 conditions (telephone band, rooms, noise, meetings, broadcast). It is small next to VoxCeleb's
@@ -48,10 +48,10 @@ MIN_SPEAKER_PRIOR = 1e-7
 SHRINKAGE = 0.5
 #: dimensions of the speaker space at most (PLDA dimensions with the largest between-speaker variance)
 MAX_DIMENSION = 32
-#: the bundled PLDA for CAM++ (``tools/train_plda.py``): its dimensions and shrinkage; chosen
+#: the bundled PLDA for CAM++ (``tools/train_plda.py``; its file:
+#: :data:`diarize_plugin.embed.campplus.BUNDLED_PLDA_PATH`): its dimensions and shrinkage; chosen
 #: leaving one condition of the tuning half out at a time (64 and 0.1: 27 of 28 window-level
 #: counts right, 32: 25 of 28 with pyannote's scales)
-BUNDLED_PLDA_PATH = Path(__file__).resolve().parents[1] / "models" / "plda-campplus.npz"
 PLDA_DIMENSION = 64
 PLDA_SHRINKAGE = 0.1
 
@@ -71,7 +71,7 @@ class SpeakerSpace:
         return (l2_normalize(np.asarray(embeddings, dtype=np.float64)) - self.mean) @ self.transform
 
     @classmethod
-    def load(cls, path: str | Path = BUNDLED_PLDA_PATH) -> "SpeakerSpace":
+    def load(cls, path: str | Path) -> "SpeakerSpace":
         """The model saved by ``tools/train_plda.py`` (``.npz`` of ``mean``, ``transform``, ``phi``)."""
         with np.load(path) as saved:
             return cls(

@@ -175,7 +175,7 @@ class Diarizer:
         calibrated = (self.embedder.segment_clustering_threshold if options.local_identity
                       else self.embedder.clustering_threshold)
         self.counting = Counting.for_embedder(
-            clustering.counting, clustering.reassign, self.embedder.name, self.embedder.dimension, calibrated
+            clustering.counting, clustering.reassign, self.embedder.plda_path, calibrated
         )
         #: the clustering cut used: the given one, else the embedder's calibrated one
         self.threshold = float(calibrated if clustering.threshold is None else clustering.threshold)

@@ -26,6 +26,9 @@ class SpeakerEmbedder(ABC):
     sample_rate: int = SAMPLE_RATE
     #: cosine similarity at or above which two utterances are "the same speaker"
     default_threshold: float = 0.5
+    #: the PLDA trained on this model's embeddings, which VBx counting uses (``None``: VBx
+    #: estimates one from each recording; see :mod:`diarize_plugin.clustering.vbx`)
+    plda_path: Path | None = None
     #: files whose bytes define the embeddings (weights, normalisation statistics), in order
     model_files: tuple[Path, ...] = ()
 

@@ -18,6 +18,7 @@ import numpy as np
 
 from ..audio import SAMPLE_RATE  # the rate the model was trained at
 from .base import SpeakerEmbedder
+from .settings import CAMPPLUS_NAMES
 from .fbank import frame_samples, kaldi_fbank_batch, num_frames
 from ..util.onnx_session import BatchRunner, open_session
 
@@ -29,6 +30,9 @@ BUNDLED_FP32_MODEL_PATH = Path(__file__).resolve().parents[1] / "models" / "camp
 #: its int8 quantization, the default (``--embedder campplus``): 1.8 times less CPU, held-out
 #: cosine to float32 0.988 on average (``models/campplus.md``)
 BUNDLED_MODEL_PATH = BUNDLED_FP32_MODEL_PATH.with_name("campplus-int8.onnx")
+#: the PLDA trained on the bundled models' embeddings (``tools/train_plda.py``; the float32 and
+#: int8 models share it: their embeddings agree to a cosine of 0.986)
+BUNDLED_PLDA_PATH = BUNDLED_FP32_MODEL_PATH.with_name("plda-campplus.npz")
 
 # Model constants, from 3D-Speaker's CAM++ recipe (speakerlab/bin/infer_sv.py) and the checkpoint.
 #: sample rate the network was trained on, in Hz
@@ -96,6 +100,11 @@ class CampPlusEmbedder(SpeakerEmbedder):
     def dimension(self) -> int:
         """Size D of one embedding (192 for the bundled model)."""
         return self._dimension
+
+    @property
+    def plda_path(self) -> Path | None:  # type: ignore[override]
+        """:data:`BUNDLED_PLDA_PATH` for the bundled models (by name, with their 192 dimensions)."""
+        return BUNDLED_PLDA_PATH if self.name in CAMPPLUS_NAMES and self.dimension == EMBEDDING_DIM else None
 
     def embed_windows(self, windows: Sequence[np.ndarray]) -> np.ndarray:
         """Embed 16 kHz mono float32 windows in [-1, 1]; returns ``(N, D)`` float32, input order.
