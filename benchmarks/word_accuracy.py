@@ -12,10 +12,15 @@ The ``whisperx`` variant (WhisperX shape, ~2 % of words untimed) is merged by
 ``diarize merge`` with the speaker turns the first run wrote (``--rttm``): the same
 diarization, without running it twice.
 
+The ``no word times`` variant strips the words from the Whisper transcript (as a recogniser
+without word timestamps, or an SRT file, gives it): each word then counts as right when the
+output segment holding it names its true speaker, so segments split at a change of speaker
+score their parts separately.
+
 Diagnostics, to tell where words are lost: the DER of the diarization (collar 0.25 s,
 overlap scored), the accuracy of the merge alone (the reference turns merged in place of the
-diarization), and the accuracy on words near a change of speaker and in segments that span
-one.
+diarization), and the accuracy on words within 0.5 s of a change of speaker, on the rest, and
+in segments that span one.
 
     python benchmarks/word_accuracy.py [--conversations 8] [--first-seed 5000] [--segmentation MODE] [-v]
 """
@@ -218,6 +223,81 @@ def merge_with_cli(name: str, built: BuiltTranscript, rttm: Path, folder: Path) 
     return json.loads(merged.read_text(encoding="utf-8"))
 
 
+def without_word_times(document: dict) -> dict:
+    """The transcript as a recogniser without word times writes it: segments and their text."""
+    return {**document, "segments": [{key: value for key, value in segment.items() if key != "words"}
+                                      for segment in document["segments"]]}
+
+
+@dataclass
+class SegmentTally:
+    """Words of transcripts without word times: each takes the speaker of the output segment
+    that holds it (a segment split at a change of speaker gives each part its own). ``whole_*``:
+    the same with ``--keep-segments``, each segment kept whole with the speaker who talks most
+    in it (what every segment without word times got before such segments were split)."""
+
+    words: int = 0
+    correct: int = 0
+    merge_only_correct: int = 0
+    near_change: int = 0
+    near_change_correct: int = 0
+    whole_correct: int = 0
+    whole_near_change_correct: int = 0
+    in_order: bool = True
+
+
+def score_without_word_times(
+    tally: SegmentTally, built: BuiltTranscript, rttm: Path, folder: Path, conversation: Conversation, script: list[Turn]
+) -> None:
+    """Merge the transcript stripped of its word times with ``diarize merge`` (split at changes,
+    and kept whole) and, for the merge-only figure, with the reference turns; count its words by
+    the segment they land in."""
+    document = without_word_times(built.document)
+    transcript = folder / f"{conversation.name}.segments.json"
+    transcript.write_text(json.dumps(document), encoding="utf-8")
+    outputs = {}
+    for name, options in (("split", []), ("whole", ["--keep-segments"])):
+        merged = folder / f"{conversation.name}.segments.{name}.json"
+        run_cli(["merge", str(rttm), str(transcript), "--out", str(merged), "-q", *options])
+        outputs[name] = json.loads(merged.read_text(encoding="utf-8"))
+    by_reference = merge(conversation.reference, parse_transcript(json.dumps(document), source="reference", fmt="json"))
+    outputs["reference"] = {"segments": [{"text": s.text, "speaker": s.speaker} for s in by_reference.segments]}
+    expected = [text.strip() for text in built.word_texts]
+    near = _near_change(built.document, script)
+    right = {}
+    for name, output in outputs.items():
+        tokens = [(token, segment.get("speaker")) for segment in output["segments"] for token in segment["text"].split()]
+        if [token for token, _ in tokens] != expected:
+            tally.in_order = False
+            return
+        right[name] = correct_words(built.true_speakers, [speaker for _, speaker in tokens])
+    tally.words += len(expected)
+    tally.correct += int(right["split"].sum())
+    tally.near_change += int(near.sum())
+    tally.near_change_correct += int(right["split"][near].sum())
+    tally.whole_correct += int(right["whole"].sum())
+    tally.whole_near_change_correct += int(right["whole"][near].sum())
+    tally.merge_only_correct += int(right["reference"].sum())
+
+
+def report_without_word_times(tally: SegmentTally) -> None:
+    def percent(part: int, whole: int) -> str:
+        return f"{100 * part / whole:.1f} %" if whole else "n/a"
+
+    prefix = "[no word times] "
+    far = tally.words - tally.near_change
+    print(f"{prefix}word speaker accuracy: {percent(tally.correct, tally.words)} (words kept in order: "
+          f"{'yes' if tally.in_order else 'NO'})")
+    print(f"{prefix}merge-only word accuracy (reference turns, no diarization error): "
+          f"{percent(tally.merge_only_correct, tally.words)}")
+    print(f"{prefix}words within {NEAR_CHANGE_S} s of a speaker change: accuracy "
+          f"{percent(tally.near_change_correct, tally.near_change)}; further: "
+          f"{percent(tally.correct - tally.near_change_correct, far)}")
+    print(f"{prefix}segments kept whole (--keep-segments): word accuracy {percent(tally.whole_correct, tally.words)}; "
+          f"within {NEAR_CHANGE_S} s of a change {percent(tally.whole_near_change_correct, tally.near_change)}; "
+          f"further {percent(tally.whole_correct - tally.whole_near_change_correct, far)}")
+
+
 def report(prefix: str, tally: Tally) -> None:
     def percent(part: int, whole: int) -> str:
         return f"{100 * part / whole:.1f} %" if whole else "n/a"
@@ -231,6 +311,8 @@ def report(prefix: str, tally: Tally) -> None:
           f"{percent(tally.merge_only_correct, tally.words)}")
     print(f"{prefix}words within {NEAR_CHANGE_S} s of a speaker change: {percent(tally.near_change, tally.words)} "
           f"of words, accuracy {percent(tally.near_change_correct, tally.near_change)}")
+    far, far_correct = tally.words - tally.near_change, tally.correct - tally.near_change_correct
+    print(f"{prefix}words further than {NEAR_CHANGE_S} s from a speaker change: accuracy {percent(far_correct, far)}")
     print(f"{prefix}segments spanning a speaker change: {tally.spanning_segments} "
           f"(of {tally.quick_changes} quick changes), their words' accuracy "
           f"{percent(tally.spanning_correct, tally.spanning)} ({tally.spanning} words)")
@@ -251,6 +333,7 @@ def main() -> None:
         return
     variants: tuple[Variant, ...] = ("whisper", "whisperx")
     tallies = {variant: Tally() for variant in variants}
+    untimed_tally = SegmentTally()
     der = DiarizationErrorRate(collar=0.25, skip_overlap=False)
     elapsed_s = audio_s = 0.0
     with tempfile.TemporaryDirectory(prefix="word-accuracy-") as name:
@@ -267,6 +350,7 @@ def main() -> None:
             rttm = folder / f"{conversation.name}.rttm"
             merged_x = merge_with_cli(conversation.name, built["whisperx"], rttm, folder)
             accuracy_x = score(tallies["whisperx"], built["whisperx"], merged_x, conversation, script)
+            score_without_word_times(untimed_tally, built["whisper"], rttm, folder, conversation, script)
             if arguments.verbose:
                 print(f"conversation {seed}: {speakers} speakers ({len(annotation.labels())} found), "
                       f"{conversation.duration_s:.0f} s, {len(built['whisper'].word_texts)} words, "
@@ -274,6 +358,7 @@ def main() -> None:
                       f"(whisperx {100 * accuracy_x:.1f} %)")
     report("", tallies["whisper"])
     report("[whisperx, ~2 % untimed] ", tallies["whisperx"])
+    report_without_word_times(untimed_tally)
     print(f"conversations: {arguments.conversations} (seeds {arguments.first_seed}+), {audio_s / 60:.1f} min of audio")
     print(f"diarization DER (collar 0.25 s, overlap scored): {100 * abs(der):.1f} %")
     print(f"real-time factor (diarize + merge, CLI): {elapsed_s / audio_s:.3f}")

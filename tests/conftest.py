@@ -130,3 +130,16 @@ def campplus():
     from diarize_plugin.embed.registry import load_embedder
 
     return load_embedder("campplus", threads=1)
+
+
+@pytest.fixture(scope="module")
+def two_voices(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 9 s WAV file of two speech-like voices, the second starting while the first still talks."""
+    waveform = np.zeros(9 * SAMPLE_RATE, dtype=np.float32)
+    waveform[SAMPLE_RATE : 5 * SAMPLE_RATE] += speech_like(4.0, seed=1, pitch_hz=110.0)
+    waveform[4 * SAMPLE_RATE : 8 * SAMPLE_RATE] += speech_like(4.0, seed=2, pitch_hz=220.0)
+    path = tmp_path_factory.mktemp("audio") / "two.wav"
+    import soundfile
+
+    soundfile.write(path, waveform, SAMPLE_RATE)
+    return path

@@ -166,7 +166,7 @@ def test_json_format_on_stdout(capsys, voice_wav: Path) -> None:
     document = json.loads(out)
     assert code == 0
     assert document["uri"] == "voice" and document["speakers"] == ["SPEAKER_00"]
-    assert document["segments"] and set(document["segments"][0]) == {"start", "end", "speaker"}
+    assert document["segments"] and set(document["segments"][0]) == {"start", "end", "speaker", "confidence"}
 
 
 def test_output_format_follows_extension(capsys, voice_wav: Path, tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ from pyannote.core import Annotation, Segment
 from conftest import SAMPLE_RATE, speech_like
 from diarize_plugin.cli import main
 from diarize_plugin.formats import annotation_to_rttm
-from diarize_plugin.report.statistics import overlap
+from diarize_plugin.formats.statistics import overlap
 from diarize_plugin.report import (
     OKABE_ITO, EmbeddedAudio, annotation_to_svg, embedded_audio, conversation_statistics, render_report, speaker_style,
     write_report,

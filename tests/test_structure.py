@@ -19,9 +19,11 @@ LAYERS = (
     ("segmentation",),
     ("embed",),
     ("clustering",),
-    ("diarization",),
+    # the pipeline and the channels' evidence it fuses (channels name speakers as turns do)
+    ("diarization", "channels"),
     ("voices",),
     ("transcript",),
+    ("confidence",),
     ("formats",),
     ("report",),
     ("batch",),
@@ -34,8 +36,9 @@ FLAT_KEYWORD_SHORTCUTS = {("diarization.pipeline", "Diarizer")}
 #: left as they are for now, each with its reason
 KNOWN_WIDE = {
     # the transcript's data model: its three subtitle-cue fields (cue_id, cue_settings, markup)
-    # belong in one value of their own, after the transcript branch that adds fields lands
-    ("transcript.model", "Segment"): 9,
+    # belong in one value of their own, and confidence with also_speakers (the transcript-extras
+    # branch, merged as this was being written) in another
+    ("transcript.model", "Segment"): 11,
 }
 
 

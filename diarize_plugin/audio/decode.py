@@ -60,19 +60,34 @@ def decoded_blocks(
     warns as :func:`load_audio` does.
     """
     named = check_input_file(path)
+    yield from mono_blocks(native_blocks(named, block_s), sample_rate, origin=str(named))
+
+
+def native_blocks(path: str | os.PathLike[str], block_s: float = BLOCK_S) -> Iterator[tuple[np.ndarray, int]]:
+    """The recording at ``path`` as it is stored: ``((frames, channels) float32 block,
+    native_rate)`` pairs of about ``block_s`` seconds, channels kept (see
+    :mod:`diarize_plugin.channels`). Raises and warns as :func:`load_audio` does."""
+    named = check_input_file(path)
     with regular_file(named) as source:  # a pipe is read to the end first: decoders seek
         sound = _open_with_libsndfile(source)
         if sound is not None:
-            native = _libsndfile_blocks(source, sound, block_s)
+            yield from _libsndfile_blocks(source, sound, block_s)
         else:
-            native = _ffmpeg_blocks(source, block_s)
-        total = 0
-        for block in _to_mono_at_rate(native, sample_rate, origin=str(named)):
-            total += len(block)
-            if len(block):
-                yield block
+            yield from _ffmpeg_blocks(source, block_s)
+
+
+def mono_blocks(
+    native: Iterator[tuple[np.ndarray, int]], sample_rate: int = SAMPLE_RATE, origin: str = "input"
+) -> Iterator[np.ndarray]:
+    """:func:`native_blocks` averaged to mono and resampled to ``sample_rate`` Hz (the samples
+    :func:`decoded_blocks` gives); raises :class:`DiarizeError` when there are none."""
+    total = 0
+    for block in _to_mono_at_rate(native, sample_rate, origin=origin):
+        total += len(block)
+        if len(block):
+            yield block
     if total == 0:
-        raise DiarizeError(f"input {named} holds no audio samples; give a recording with audio in it")
+        raise DiarizeError(f"input {origin} holds no audio samples; give a recording with audio in it")
 
 
 def prepare_waveform(

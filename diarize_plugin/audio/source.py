@@ -29,14 +29,14 @@ from .input_file import check_input_file, regular_file
 #: bytes per stored sample (16-bit PCM)
 _SAMPLE_BYTES = 2
 #: full scale of the stored samples: ``int16 = round(float * 32768)``, clipped
-_SCALE = 32768.0
+SAMPLE_SCALE = 32768.0
 #: free space kept on the temporary disk beyond the decoded recording: a share of it, and at
 #: least a megabyte (a fixed 64 MB refused a 30 s file on a disk with 60 MB free)
 _DISK_MARGIN_SHARE = 0.1
 _MIN_DISK_MARGIN_BYTES = 10**6
 #: names of the temporary folders: ``diarize-PID-xxxxxxxx``, so that a later run can tell the
 #: folders of processes that died without cleaning up (SIGKILL, the OOM killer)
-_FOLDER_PREFIX = "diarize-"
+FOLDER_PREFIX = "diarize-"
 _STALE_FOLDER = re.compile(r"^diarize-(?:input-)?(\d+)-")
 
 
@@ -119,7 +119,7 @@ class DecodedAudio(AudioSource):
         if stop <= start:
             return np.zeros(0, dtype=np.float32)
         raw = os.pread(self._file.fileno(), (stop - start) * _SAMPLE_BYTES, start * _SAMPLE_BYTES)
-        return np.frombuffer(raw, dtype="<i2").astype(np.float32) * np.float32(1.0 / _SCALE)
+        return np.frombuffer(raw, dtype="<i2").astype(np.float32) * np.float32(1.0 / SAMPLE_SCALE)
 
     def close(self) -> None:
         """Delete the temporary file."""
@@ -146,18 +146,18 @@ def decode_audio(path: str | os.PathLike[str], temp_dir: str | os.PathLike[str] 
 
 def _decode_to_file(path: Path, temp_dir: str | os.PathLike[str] | None) -> DecodedAudio:
     remove_stale_folders(temp_dir)
-    folder = Path(tempfile.mkdtemp(prefix=f"{_FOLDER_PREFIX}{os.getpid()}-", dir=temp_dir))
+    folder = Path(tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-", dir=temp_dir))
     target = folder / "audio.s16"
     try:
-        _check_free_space(path, folder)
+        check_free_space(path, folder)
         written = 0
         with open(target, "wb") as output:
             for block in decoded_blocks(path):
-                pcm = np.clip(np.rint(block * _SCALE), -_SCALE, _SCALE - 1).astype("<i2")
+                pcm = np.clip(np.rint(block * SAMPLE_SCALE), -SAMPLE_SCALE, SAMPLE_SCALE - 1).astype("<i2")
                 try:
                     output.write(pcm.tobytes())
                 except OSError as error:
-                    raise _disk_error(error, folder) from None
+                    raise disk_error(error, folder) from None
                 written += len(pcm)
         return DecodedAudio(target, written, folder)
     except BaseException:
@@ -165,7 +165,7 @@ def _decode_to_file(path: Path, temp_dir: str | os.PathLike[str] | None) -> Deco
         raise
 
 
-def _check_free_space(source: Path, folder: Path) -> None:
+def check_free_space(source: Path, folder: Path) -> None:
     """Refuse, before decoding, a recording whose decoded form the disk cannot hold (when its
     length can be known without decoding)."""
     duration_s = _declared_duration_s(source)
@@ -226,7 +226,7 @@ def _declared_duration_s(source: Path) -> float | None:
     return info.frames / info.samplerate if info.samplerate > 0 else None
 
 
-def _disk_error(error: OSError, folder: Path) -> Exception:
+def disk_error(error: OSError, folder: Path) -> Exception:
     if error.errno in (errno.ENOSPC, errno.EDQUOT):
         return DiarizeError(
             f"the temporary disk in {folder.parent} is full; free some space or point TMPDIR elsewhere "

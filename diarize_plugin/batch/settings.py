@@ -15,10 +15,10 @@ if TYPE_CHECKING:  # the models' libraries load in the workers, not where settin
     from ..diarization.pipeline import Diarizer
 
 #: output formats of a batch run (a transcript format needs a transcript per recording)
-BATCH_FORMATS = ("rttm", "srt", "vtt", "json", "textgrid", "eaf", "audacity", "html")
+BATCH_FORMATS = ("rttm", "srt", "vtt", "json", "textgrid", "eaf", "audacity", "html", "csv", "tsv")
 #: the file extension of each (Audacity's label tracks are plain text)
 OUTPUT_EXTENSIONS = {"rttm": ".rttm", "srt": ".srt", "vtt": ".vtt", "json": ".json", "textgrid": ".TextGrid",
-                     "eaf": ".eaf", "audacity": ".txt", "html": ".html"}
+                     "eaf": ".eaf", "audacity": ".txt", "html": ".html", "csv": ".csv", "tsv": ".tsv"}
 #: settings outputs were made with before they were options, so earlier records name none of
 #: them: an output records one only when it differs from these
 _UNRECORDED_DEFAULTS = {
@@ -32,6 +32,8 @@ _UNRECORDED_DEFAULTS = {
     "neural_identity": "windows",
     "merge_speakers": True,
     "reassign": False,
+    "channels": "auto",
+    "channel_names": None,
 }
 
 
@@ -103,6 +105,7 @@ class DiarizationSettings:
             "window_s": options.embedding.window_s, "hop_s": options.embedding.hop_s, "min_turn_s": options.min_turn_s,
             "neural_identity": options.identity, "merge_speakers": options.clustering.merge_speakers,
             "reassign": options.clustering.reassign,
+            "channels": options.channels.mode, "channel_names": options.channels.names,
         }
         recorded.update({key: value for key, value in later.items() if value != _UNRECORDED_DEFAULTS[key]})
         return recorded

@@ -103,6 +103,7 @@ def diarize_file(path: str, output: str, settings: DiarizationSettings, threads:
 
 def _diarize(path: Path, output: Path, settings: DiarizationSettings, threads: int) -> FileResult:
     from ..audio.source import decode_audio
+    from ..diarization.evidence import collecting
     from ..formats import exclusive
 
     started = time.perf_counter()
@@ -112,34 +113,44 @@ def _diarize(path: Path, output: Path, settings: DiarizationSettings, threads: i
         loading_started = time.perf_counter()
         diarizer = _diarizer_for(settings, threads)
         started += time.perf_counter() - loading_started
-        annotation = diarizer.run(
-            audio,
-            uri=path.stem,
-            num_speakers=settings.num_speakers,
-            min_speakers=settings.min_speakers,
-            max_speakers=settings.max_speakers,
-        )
+        with collecting() as evidence:  # for the confidence of JSON and HTML outputs; changes no turn
+            annotation = diarizer.run(
+                audio,
+                uri=path.stem,
+                num_speakers=settings.num_speakers,
+                min_speakers=settings.min_speakers,
+                max_speakers=settings.max_speakers,
+            )
     if settings.exclusive:
         annotation = exclusive(annotation)
     duration_s = audio.duration_s
+    confidences = None
+    if settings.output_format in ("json", "html"):
+        from ..confidence import turn_confidences
+
+        confidences = turn_confidences(annotation, evidence)
     return FileResult(
-        _render(annotation, path, output, settings, duration_s),
+        _render(annotation, path, output, settings, duration_s, confidences),
         duration_s=round(duration_s, 3),
         speakers=len(annotation.labels()),
         seconds=round(time.perf_counter() - started, 3),
     )
 
 
-def _render(annotation: Any, path: Path, output: Path, settings: DiarizationSettings, duration_s: float) -> str:
+def _render(
+    annotation: Any, path: Path, output: Path, settings: DiarizationSettings, duration_s: float,
+    confidences: list[float] | None = None,
+) -> str:
     """The output text, as ``diarize INPUT --out OUTPUT`` renders it."""
     if settings.output_format == "html":
         from ..report import report_html
 
         options = {key: value for key, value in settings.output_options().items() if value not in (None, False)}
-        return report_html(annotation, path, output, options=options, duration_s=duration_s)
+        return report_html(annotation, path, output, options=options, duration_s=duration_s, confidences=confidences)
     from ..formats import render_annotation
 
-    return render_annotation(annotation, settings.output_format, media_path=path.resolve(), duration_s=duration_s)
+    return render_annotation(annotation, settings.output_format, media_path=path.resolve(), duration_s=duration_s,
+                             confidences=confidences)
 
 
 def _diarizer_for(settings: DiarizationSettings, threads: int) -> Any:

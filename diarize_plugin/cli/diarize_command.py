@@ -17,6 +17,10 @@ from ..util.threads import resolve_threads
 from .common import EMBEDDER_HELP, STDOUT, EXIT_OK, ArgumentParser, add_verbosity, audio_inputs, check_outputs, positive_int, warn_all, write_outputs, writes_to_stream
 
 
+#: outputs that carry a confidence per turn (and per word and segment, with a transcript)
+CONFIDENCE_FORMATS = ("json", "html")
+
+
 class _DiarizeParser(ArgumentParser):
     """The ``diarize`` command's parser: ``--voices`` takes an optional database, so a recording
     written right after it (``diarize --voices meeting.wav --out x.srt``) would be read as the
@@ -46,11 +50,26 @@ def build_parser() -> argparse.ArgumentParser:
                         help="audio or video file (WAV, FLAC, MP3, OGG, M4A, MP4, MKV, WEBM, ...), or '-' for"
                         " standard input (cat a.wav | diarize -); with --out-dir, several files and folders")
     parser.add_argument("-o", "--out", default="-", help="output file; '-' (default) writes to stdout")
-    parser.add_argument("--format", choices=("rttm", "srt", "vtt", "json", "txt", "textgrid", "eaf", "audacity", "html"),
+    parser.add_argument("--format", choices=("rttm", "srt", "vtt", "json", "txt", "textgrid", "eaf", "audacity", "html",
+                                             "csv", "tsv"),
                         help="output format (default: from the extension of --out: .rttm .srt .vtt .json .txt"
-                        " .TextGrid .eaf .html; RTTM on stdout); audacity: a label track; html: a report to look and listen")
+                        " .TextGrid .eaf .html .csv .tsv; RTTM on stdout); audacity: a label track; html: a report to"
+                        " look and listen; csv/tsv: start, end, speaker, text rows for spreadsheets")
+    parser.add_argument("--names", metavar="PAIRS|FILE",
+                        help="rename speakers in every output, no voice database needed: SPEAKER_00=Alice,SPEAKER_01=Bob,"
+                        " or a file of LABEL=NAME lines")
+    parser.add_argument("--mark-doubtful", action="store_true",
+                        help="SRT/WebVTT: mark cues whose speaker is doubtful (calibrated confidence below 0.5) with (?)")
     parser.add_argument("--exclusive", action="store_true",
                         help="at most one speaker at any time (in overlap, the speaker of the longer turn), in every output")
+    from ..channels import CHANNEL_MODES, DEFAULT_CHANNELS
+
+    parser.add_argument("--channels", choices=CHANNEL_MODES, default=DEFAULT_CHANNELS,
+                        help="a recording with several channels: auto (default: one speaker per channel when each"
+                        " channel holds one voice, as call recorders keep agent and customer; else mixed), mix"
+                        " (channels averaged) or split (one speaker per channel)")
+    parser.add_argument("--channel-names", metavar="A,B",
+                        help="speaker label of each channel, comma-separated (agent,customer), with --channels auto or split")
     count = parser.add_argument_group("number of speakers (default: found automatically)")
     count.add_argument("--num-speakers", type=int, metavar="N", help="exactly N speakers")
     count.add_argument("--min-speakers", type=int, metavar="A", help="at least A speakers")
@@ -103,18 +122,31 @@ def run(arguments: argparse.Namespace) -> int:
     if batch_mode.is_batch(arguments):
         if arguments.voices is not None:
             raise DiarizeError("--voices names the speakers of one recording; run diarize FILE --voices for each")
+        if arguments.channel_names is not None or arguments.channels != "auto":
+            raise DiarizeError("--channels and --channel-names work on one recording at a time (batch runs mix the"
+                               " channels); run diarize FILE --channels ... for each")
+        if arguments.names is not None or arguments.mark_doubtful:
+            option = "--names" if arguments.names is not None else "--mark-doubtful"
+            raise DiarizeError(f"{option} works on one recording at a time; run diarize FILE {option} ... for each")
         return batch_mode.run(arguments)
     arguments.input = audio_inputs(arguments.input[:1])[0]  # one recording; '-': standard input
     # every option, input and output is checked before the audio is decoded and the models load
     check_input_file(arguments.input)
     resolve_threads(arguments.threads)
     output_format, transcript = _output_format(arguments)
+    names = None
+    if arguments.names is not None:
+        from ..formats.speaker_names import read_names
+
+        names = read_names(arguments.names)
+    if arguments.mark_doubtful and output_format not in ("srt", "vtt"):
+        raise DiarizeError(f"--mark-doubtful marks SRT and WebVTT cues, not {output_format}; write .srt or .vtt"
+                           " (JSON and the HTML report carry the confidence anyway)")
     if output_format == "html" and arguments.out == STDOUT:
         raise DiarizeError("the html report links or embeds the audio beside it: give --out FILE.html")
     inputs = [("input", arguments.input)] + ([("--transcript", arguments.transcript)] if arguments.transcript else [])
     outputs = [("--out", arguments.out)] + ([("--rttm", arguments.rttm)] if arguments.rttm else [])
     check_outputs(outputs, inputs)
-    from ..audio.source import decode_audio
     from ..clustering.bounds import SpeakerBounds
     from ..diarization.pipeline import Diarizer, check_speaker_room
     from ..formats import DOCUMENT_FORMATS, exclusive, render_annotation
@@ -126,9 +158,14 @@ def run(arguments: argparse.Namespace) -> int:
     if arguments.voices_threshold is not None and arguments.voices is None:
         raise DiarizeError("--voices-threshold needs --voices (name the speakers after enrolled people)")
     started = time.perf_counter()
-    audio = decode_audio(arguments.input)  # once, to a temporary file deleted at exit
+    from ..channels.source import decode_for_mode
+
+    audio = decode_for_mode(arguments.input, options.channels.mode)  # once, to temporary files deleted at exit
     decoded = time.perf_counter()
     check_speaker_room(bounds, audio.duration_s, options)  # before the models load
+    from ..channels.evidence import check_channel_input
+
+    check_channel_input(audio, options.channels.mode, options.channels.names, bounds, origin=f"input {arguments.input}")
     if transcript is not None:
         from ..transcript.recording_match import require_same_recording
 
@@ -139,16 +176,19 @@ def run(arguments: argparse.Namespace) -> int:
     count = dict(num_speakers=arguments.num_speakers, min_speakers=arguments.min_speakers,
                  max_speakers=arguments.max_speakers)
     similarity = None
-    if arguments.voices is None:
-        annotation = diarizer.run(audio, uri=Path(arguments.input).stem, **count)
-    else:
-        from ..voices import Gallery
-        from ..voices.diarize_with_voices import run_with_voices
+    from ..diarization.evidence import collecting
 
-        gallery = Gallery.from_database(arguments.voices or None, diarizer.embedder)
-        naming = run_with_voices(diarizer, audio, gallery, arguments.voices_threshold,
-                                 uri=Path(arguments.input).stem, **count)
-        annotation, similarity = naming.annotation, naming.similarities()
+    with collecting() as evidence:  # what the confidence is computed from; changes no turn
+        if arguments.voices is None:
+            annotation = diarizer.run(audio, uri=Path(arguments.input).stem, **count)
+        else:
+            from ..voices import Gallery
+            from ..voices.diarize_with_voices import run_with_voices
+
+            gallery = Gallery.from_database(arguments.voices or None, diarizer.embedder)
+            naming = run_with_voices(diarizer, audio, gallery, arguments.voices_threshold,
+                                     uri=Path(arguments.input).stem, **count)
+            annotation, similarity = naming.annotation, naming.similarities()
     record = diarizer.last_run
     record.stage_s = {"decoding": decoded - started, "models": loaded - decoded, **record.stage_s,
                       "total": time.perf_counter() - started}
@@ -156,6 +196,17 @@ def run(arguments: argparse.Namespace) -> int:
         logging.getLogger("diarize").info("%s", line)
     if arguments.exclusive:
         annotation = exclusive(annotation)
+    if names is not None:
+        from ..formats.speaker_names import rename_speakers
+
+        annotation = rename_speakers(annotation, names)
+        if similarity is not None:
+            similarity = {names.get(label, label): value for label, value in similarity.items()}
+    confidences = None
+    if output_format in CONFIDENCE_FORMATS or arguments.mark_doubtful:
+        from ..confidence import turn_confidences
+
+        confidences = turn_confidences(annotation, evidence)
     rendered = []  # every output is rendered before the first one is written
     if arguments.rttm:
         rendered.append((arguments.rttm, render_annotation(annotation, "rttm")))
@@ -165,8 +216,17 @@ def run(arguments: argparse.Namespace) -> int:
 
         merged = merge(annotation, transcript, split_segments=not arguments.keep_segments)
         warn_all(merged.warnings)
+        if confidences is not None:
+            from ..confidence import transcript_confidences
+
+            merged = transcript_confidences(merged, annotation, confidences)
     if merged is not None and output_format not in DOCUMENT_FORMATS:
-        rendered.append((arguments.out, write_transcript(merged, output_format)))
+        extra: dict = {"mark_doubtful": True} if arguments.mark_doubtful else {}
+        if output_format == "json":
+            from ..formats.json_format import talk_time
+
+            extra["diarization"] = {"duration": round(audio.duration_s, 3), "talk_time": talk_time(annotation)}
+        rendered.append((arguments.out, write_transcript(merged, output_format, **extra)))
     elif output_format == "html":
         from ..report import report_html
 
@@ -175,12 +235,13 @@ def run(arguments: argparse.Namespace) -> int:
             if key not in ("handler", "input", "out", "quiet", "verbose") and value not in (None, False)}}
         rendered.append((arguments.out, report_html(
             annotation, arguments.input, arguments.out, transcript=merged, options=shown,
-            duration_s=audio.duration_s,
+            duration_s=audio.duration_s, confidences=confidences,
         )))
     else:
         rendered.append((arguments.out, render_annotation(
             annotation, output_format, transcript=merged, media_path=arguments.input,
-            duration_s=audio.duration_s, similarity=similarity,
+            duration_s=audio.duration_s, similarity=similarity, confidences=confidences,
+            mark_doubtful=arguments.mark_doubtful,
         )))
     write_outputs(rendered)
     return EXIT_OK

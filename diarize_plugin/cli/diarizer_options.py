@@ -22,7 +22,14 @@ def diarizer_options(arguments: argparse.Namespace) -> "DiarizerOptions":
     if arguments.vad_aggressiveness is not None and segmentation != "webrtcvad":
         raise DiarizeError(f"--vad-aggressiveness tunes webrtcvad; it needs --segmentation webrtcvad, not {segmentation}")
     vad = VadOptions() if arguments.vad_aggressiveness is None else VadOptions(aggressiveness=arguments.vad_aggressiveness)
+    channel_names = None
+    if getattr(arguments, "channel_names", None) is not None:
+        from ..channels.naming import parse_channel_names
+
+        channel_names = parse_channel_names(arguments.channel_names)
     return DiarizerOptions.from_keywords(
+        channels=arguments.channels,
+        channel_names=channel_names,
         embedder=arguments.embedder,
         segmentation=segmentation,
         threshold=arguments.threshold,

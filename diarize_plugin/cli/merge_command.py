@@ -21,6 +21,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="output format (default: from --out's extension, else the transcript's own)")
     parser.add_argument("--file-id", help="which file of a multi-file RTTM to use (default: the only one)")
     parser.add_argument("--keep-segments", action="store_true", help="do not split segments where the speaker changes")
+    parser.add_argument("--names", metavar="PAIRS|FILE",
+                        help="rename speakers: SPEAKER_00=Alice,SPEAKER_01=Bob, or a file of LABEL=NAME lines")
     add_verbosity(parser)
     parser.set_defaults(handler=run)
     return parser
@@ -43,6 +45,10 @@ def run(arguments: argparse.Namespace) -> int:
     check_outputs([("--out", arguments.out)], [("RTTM", arguments.rttm), ("transcript", arguments.transcript)])
     annotation = read_rttm_file(arguments.rttm, arguments.file_id)
     transcript = read_transcript(arguments.transcript)
+    if arguments.names is not None:
+        from ..formats.speaker_names import read_names, rename_speakers
+
+        annotation = rename_speakers(annotation, read_names(arguments.names))
     require_shared_time(annotation, transcript, rttm=arguments.rttm, transcript_name=arguments.transcript)
     if annotation:
         require_same_recording(((s.start_s, s.end_s) for s in transcript.segments),

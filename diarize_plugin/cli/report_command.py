@@ -21,6 +21,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--transcript", metavar="PATH", help="ASR transcript (Whisper JSON, SRT, WebVTT) to show, labelled")
     parser.add_argument("--file-id", help="which file of a multi-file RTTM to use (default: the only one)")
     parser.add_argument("--exclusive", action="store_true", help="show at most one speaker at any time")
+    parser.add_argument("--names", metavar="PAIRS|FILE",
+                        help="rename speakers: SPEAKER_00=Alice,SPEAKER_01=Bob, or a file of LABEL=NAME lines")
     parser.add_argument("--embed-limit-mb", type=float, default=16.0, metavar="MB",
                         help="embed the audio (MP3, 32 kbit/s: about 14 MB an hour) up to this size, else link it"
                         " by its path relative to the report (default 16; 0: always link)")
@@ -51,6 +53,10 @@ def run(arguments: argparse.Namespace) -> int:
                                what=f"RTTM {arguments.rttm}", recording=arguments.audio)
     if arguments.exclusive:
         annotation = exclusive(annotation)
+    if arguments.names is not None:
+        from ..formats.speaker_names import read_names, rename_speakers
+
+        annotation = rename_speakers(annotation, read_names(arguments.names))
     transcript = None
     if arguments.transcript:
         from ..transcript import merge, read_transcript

@@ -24,10 +24,12 @@ from pyannote.core import Annotation
 from ..audio.source import AudioSource
 from ..clustering.ahc import cluster_embeddings
 from ..clustering.bounds import SpeakerBounds
+from ..segmentation.frames import frame_offset_s
 from ..segmentation.network import FRAME_STEP_S, SegmentationResult, Segmenter, chunk_starts
 from ..segmentation.speech_decoding import speech_and_overlap
 from ..util.progress import ProgressFactory, no_progress
 from ..util.run_record import stage
+from .evidence import add_frame_probabilities
 from .local_speakers import (
     MIN_TURN_OFF_S,
     activity_to_annotation,
@@ -72,6 +74,8 @@ class NeuralDiarization:
         """
         with stage("segmentation"):
             network_output = self._segment(audio, progress, keep_chunks=False)
+        if self.options.decoding != "pyannote":  # kept for the confidence, when it is asked for
+            add_frame_probabilities(network_output, FRAME_STEP_S, frame_offset_s(FRAME_STEP_S))
         speech, overlap = speech_and_overlap(network_output, audio, self.options, FRAME_STEP_S)
         primary = self.speakers(audio, speech, bounds, uri=uri, progress=progress)
         return add_overlapping_speakers(primary, overlap, may_add_speaker=bounds.maximum is None or bounds.maximum > 1)

@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from ..channels.modes import DEFAULT_CHANNELS, ChannelOptions
 from ..clustering.counting import DEFAULT_COUNTING
 from ..clustering.settings import ClusteringOptions
 from ..embed.settings import DEFAULT_EMBEDDER, EmbeddingOptions
@@ -46,6 +47,7 @@ MIN_TURN_S = 0.3
 class DiarizerOptions:
     """Every option of :class:`~diarize_plugin.diarization.pipeline.Diarizer`, checked once here.
 
+    ``channels``: how a recording with several channels is diarized (:mod:`diarize_plugin.channels`);
     ``identity``: neural mode only, one of :data:`IDENTITY_MODES`; ``min_turn_s``: turns shorter
     than this, in seconds, go to the neighbouring speaker; ``threads``: ONNX Runtime threads
     (``None``: ``$DIARIZE_THREADS`` or the cores, at most 8). Raises :class:`DiarizeError` when
@@ -55,6 +57,7 @@ class DiarizerOptions:
     segmentation: SegmentationOptions = field(default_factory=SegmentationOptions)
     embedding: EmbeddingOptions = field(default_factory=EmbeddingOptions)
     clustering: ClusteringOptions = field(default_factory=ClusteringOptions)
+    channels: ChannelOptions = field(default_factory=ChannelOptions)
     identity: str = "windows"
     min_turn_s: float = MIN_TURN_S
     threads: int | None = None
@@ -62,6 +65,7 @@ class DiarizerOptions:
     def __post_init__(self) -> None:
         self.segmentation.check()
         self.clustering.check()
+        self.channels.check()
         if self.identity not in IDENTITY_MODES:
             raise DiarizeError(f"unknown speaker identity mode {self.identity!r}; use one of {', '.join(IDENTITY_MODES)}")
         resolve_threads(self.threads)
@@ -102,6 +106,8 @@ class DiarizerOptions:
         decoding: str = DEFAULT_DECODING,
         counting: str = DEFAULT_COUNTING,
         reassign: bool = False,
+        channels: str = DEFAULT_CHANNELS,
+        channel_names: "tuple[str, ...] | list[str] | None" = None,
         **stage_options: Any,
     ) -> "DiarizerOptions":
         """The options of :class:`Diarizer`'s flat keywords (its shortcut), plus
@@ -121,6 +127,7 @@ class DiarizerOptions:
             ),
             embedding=EmbeddingOptions(embedder, _optional_text(model_dir), window_s, hop_s),
             clustering=ClusteringOptions(threshold, counting, reassign, merge_speakers),
+            channels=ChannelOptions(channels, None if channel_names is None else tuple(channel_names)),
             identity=neural_identity,
             min_turn_s=min_turn_s,
             threads=threads,

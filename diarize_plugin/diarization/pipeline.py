@@ -22,7 +22,10 @@ import numpy as np
 from pyannote.core import Annotation
 
 from ..audio.decode import SAMPLE_RATE, prepare_waveform
-from ..audio.source import AudioSource, InMemoryAudio, decode_audio
+from ..audio.source import AudioSource, InMemoryAudio
+from ..channels.evidence import channel_evidence, check_channel_input
+from ..channels.modes import DEFAULT_CHANNELS
+from ..channels.source import ChannelAudio
 from ..clustering.bounds import SpeakerBounds
 from ..clustering.counting import DEFAULT_COUNTING, Counting
 from ..embed.base import SpeakerEmbedder
@@ -123,6 +126,14 @@ class Diarizer:
         refinement); see :mod:`diarize_plugin.clustering.counting` (not in ``"local"`` identity mode).
     reassign:
         after counting, give every window to its nearest speaker centroid until nothing moves.
+    channels:
+        how a recording with several channels is diarized: ``"auto"`` (default: one speaker
+        per channel when the channels hold one voice each, else as ``"mix"``), ``"mix"``
+        (channels averaged) or ``"split"`` (one speaker per channel); see
+        :mod:`diarize_plugin.channels`. Mono input is diarized alike in every mode.
+    channel_names:
+        the speaker label of each channel (``("agent", "customer")``), in ``"auto"`` (when it
+        finds the channels separated) and ``"split"``; default ``SPEAKER_00`` for channel 0, ...
     options:
         all of the above but ``embedder`` instances and ``progress``, in one value, with the
         settings only it holds (the segmentation network's step, model and background
@@ -147,6 +158,8 @@ class Diarizer:
         decoding: str = DEFAULT_DECODING,
         counting: str = DEFAULT_COUNTING,
         reassign: bool = False,
+        channels: str = DEFAULT_CHANNELS,
+        channel_names: "tuple[str, ...] | list[str] | None" = None,
         *,
         options: DiarizerOptions | None = None,
     ) -> None:
@@ -154,7 +167,7 @@ class Diarizer:
             segmentation=segmentation, threshold=threshold, vad=vad, window_s=window_s, hop_s=hop_s,
             min_turn_s=min_turn_s, model_dir=model_dir, threads=threads, neural_identity=neural_identity,
             merge_speakers=merge_speakers, overlap_threshold=overlap_threshold, decoding=decoding,
-            counting=counting, reassign=reassign,
+            counting=counting, reassign=reassign, channels=channels, channel_names=channel_names,
         )
         named = embedder if isinstance(embedder, str) else DEFAULT_EMBEDDER
         if options is None:
@@ -197,8 +210,9 @@ class Diarizer:
         uri: str | None = None,
     ) -> Annotation:
         """Speaker turns of ``audio``: a file path, a 16 kHz float32 waveform (mono, or
-        ``(samples, channels)`` / ``(channels, samples)``, averaged), or an
-        :class:`~diarize_plugin.audio.source.AudioSource` (:func:`decode_audio`).
+        ``(samples, channels)`` / ``(channels, samples)``: averaged, or one speaker per channel as
+        the ``channels`` option says), or an :class:`~diarize_plugin.audio.source.AudioSource`
+        (:meth:`decode`).
 
         A file is decoded once to a temporary 16-bit file and read a piece at a time, so memory
         does not grow with its length. ``num_speakers`` fixes the number of speakers; ``min_speakers``/``max_speakers`` bound
@@ -210,27 +224,59 @@ class Diarizer:
         if isinstance(audio, AudioSource):
             return self._diarize(audio, bounds, uri or "waveform")
         if isinstance(audio, np.ndarray):
-            waveform = prepare_waveform(audio, SAMPLE_RATE, origin="waveform")
-            return self._diarize(InMemoryAudio(waveform), bounds, uri or "waveform")
-        with decode_audio(audio) as decoded:
+            return self._diarize(self.from_waveform(audio), bounds, uri or "waveform")
+        with self.decode(audio) as decoded:
             return self._diarize(decoded, bounds, uri or Path(audio).stem)
+
+    def decode(self, path: str | os.PathLike[str]) -> AudioSource:
+        """The recording at ``path``, decoded once to a temporary file (close it, or use it as
+        a context manager); its channels kept beside the mix unless they are mixed anyway."""
+        from ..channels.source import decode_for_mode
+
+        return decode_for_mode(path, self.options.channels.mode)
+
+    def from_waveform(self, samples: np.ndarray) -> AudioSource:
+        """A 16 kHz waveform array as the pipeline reads it (see :meth:`run`)."""
+        if self.options.channels.mode == "mix":
+            return InMemoryAudio(prepare_waveform(samples, SAMPLE_RATE, origin="waveform"))
+        from ..channels.source import channel_audio_from_array
+
+        return channel_audio_from_array(samples)
 
     def _diarize(self, audio: AudioSource, bounds: SpeakerBounds, uri: str) -> Annotation:
         """The stages of this diarizer's mode, in order, recorded in :attr:`last_run`."""
+        channels = self.options.channels
+        check_channel_input(audio, channels.mode, channels.names, bounds, origin=f"input {uri}")
         check_speaker_room(bounds, audio.duration_s, self.options)
         record = self.last_run = self._new_record()
         started = time.perf_counter()
         with recording(record):
+            evidence = self._channel_evidence(audio, bounds)  # None: the mix alone decides
+            source = audio if evidence is None else evidence.source
             if self.neural is not None:
                 # speech, overlap and speakers from the network's chunks (see .neural)
-                annotation = self.neural(audio, bounds, uri=uri, progress=self.progress)
+                annotation = self.neural(source, bounds, uri=uri, progress=self.progress)
             else:
                 with stage("speech detection"):
-                    speech = vad_speech(audio, self.options.segmentation.vad)
-                annotation = self.speakers(audio, speech, bounds, uri=uri, progress=self.progress)
+                    speech = vad_speech(source, self.options.segmentation.vad)
+                annotation = self.speakers(source, speech, bounds, uri=uri, progress=self.progress)
+            if evidence is not None:
+                with stage("channels"):
+                    annotation = evidence.apply(annotation)
         record.add_time("other", max(time.perf_counter() - started - sum(record.stage_s.values()), 0.0))
         record.speakers, record.turns = len(annotation.labels()), len(annotation)
         return annotation
+
+    def _channel_evidence(self, audio: AudioSource, bounds: SpeakerBounds):
+        """What the channels of ``audio`` say (:mod:`diarize_plugin.channels`), or ``None``
+        where the mix alone decides (``channels="mix"``, one channel)."""
+        channels = self.options.channels
+        if channels.mode == "mix":
+            return None
+        if not isinstance(audio, ChannelAudio):
+            return channel_evidence(audio, channels.mode, channels.names, bounds)  # None
+        with stage("channels"):
+            return channel_evidence(audio, channels.mode, channels.names, bounds)
 
     def _new_record(self) -> RunRecord:
         segmentation = self.options.segmentation

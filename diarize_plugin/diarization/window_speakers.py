@@ -19,6 +19,7 @@ from ..embed.base import SpeakerEmbedder
 from ..errors import DiarizeError
 from ..util.progress import ProgressFactory, no_progress
 from ..util.run_record import stage
+from .evidence import add_windows
 from .speaker_merge import merge_same_speakers
 from .turns import windows_to_annotation
 from ..embed.windows import WINDOW_HOP_S, WINDOW_S, sliding_windows
@@ -90,6 +91,7 @@ class WindowSpeakers:
             )
         with stage("embedding"):
             embeddings = embed_segments(self.embedder, audio, windows, progress)
+        add_windows(windows, embeddings)  # kept only when confidence is asked for
         with stage("counting"):
             labels = self.counting.label(embeddings, self.threshold, bounds)
         with stage("turns"):

@@ -14,7 +14,7 @@ from __future__ import annotations
 from .embedded_audio import DEFAULT_EMBED_LIMIT_BYTES, EmbeddedAudio, embedded_audio
 from .page import render_report, report_html, write_report
 from .palette import OKABE_ITO, SpeakerStyle, speaker_style
-from .statistics import ConversationStatistics, SpeakerStatistics, conversation_statistics
+from ..formats.statistics import ConversationStatistics, SpeakerStatistics, conversation_statistics
 from .svg import annotation_to_svg
 
 __all__ = [

@@ -18,17 +18,18 @@ import platform
 import re
 from importlib import metadata, resources
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from pyannote.core import Annotation
 
+from ..transcript.doubt import is_doubtful
 from ..util.atomic import atomic_write_text
 from ..formats.document_date import document_date
 from ..util.timestamps import clock_timestamp
 from ..transcript.model import Transcript
 from .embedded_audio import DEFAULT_EMBED_LIMIT_BYTES, EmbeddedAudio, audio_duration_s, embedded_audio
 from .palette import speaker_style
-from .statistics import ConversationStatistics, conversation_statistics, overlap
+from ..formats.statistics import ConversationStatistics, conversation_statistics, overlap
 
 #: distributions whose versions the report names
 _VERSIONED = ("diarize-plugin", "onnxruntime", "numpy", "pyannote.core")
@@ -72,14 +73,16 @@ def report_html(
     duration_s: float | None = None,
     embed_limit_bytes: int = DEFAULT_EMBED_LIMIT_BYTES,
     title: str | None = None,
+    confidences: Sequence[float] | None = None,
 ) -> str:
     """The text :func:`write_report` writes to ``report_path`` (the audio is linked relative to
-    it when not embedded), for callers that write it themselves."""
+    it when not embedded), for callers that write it themselves. ``confidences``: one per turn
+    (``itertracks`` order); doubtful turns and transcript lines are then marked."""
     source = embedded_audio(audio_path, report_path, embed_limit_bytes)
     return render_report(
         annotation, source, transcript=transcript, options=options,
         duration_s=duration_s if duration_s is not None else audio_duration_s(audio_path),
-        title=title or annotation.uri or Path(audio_path).name,
+        title=title or annotation.uri or Path(audio_path).name, confidences=confidences,
     )
 
 
@@ -92,12 +95,14 @@ def render_report(
     duration_s: float | None = None,
     title: str = "Diarization",
     generated_at: dt.datetime | None = None,
+    confidences: Sequence[float] | None = None,
 ) -> str:
-    """The report's HTML text; see :func:`write_report`. ``generated_at`` defaults to ``$SOURCE_DATE_EPOCH`` or now (UTC)."""
+    """The report's HTML text; see :func:`write_report`. ``generated_at`` defaults to ``$SOURCE_DATE_EPOCH`` or now (UTC).
+    ``confidences`` (one per turn, ``itertracks`` order) mark the doubtful turns, hatched."""
     generated_at = generated_at or document_date()
     labels = sorted(str(label) for label in annotation.labels())
     statistics = conversation_statistics(annotation)
-    timeline = _timeline_data(annotation, labels, transcript, duration_s, title)
+    timeline = _timeline_data(annotation, labels, transcript, duration_s, title, confidences)
     template = resources.files(__package__).joinpath("assets", "report.html").read_text(encoding="utf-8")
     parts = {
         "title": html.escape(title),
@@ -114,18 +119,23 @@ def render_report(
 
 
 def _timeline_data(
-    annotation: Annotation, labels: list[str], transcript: Transcript | None, duration_s: float | None, title: str
+    annotation: Annotation, labels: list[str], transcript: Transcript | None, duration_s: float | None, title: str,
+    confidences: Sequence[float] | None = None,
 ) -> dict[str, Any]:
     lane = {label: index for index, label in enumerate(labels)}
+    tracks = list(annotation.itertracks(yield_label=True))
+    # a fourth field, 1 for a doubtful turn, only when the confidences are known
+    doubt = [(int(is_doubtful(value)),) for value in confidences] if confidences is not None else [()] * len(tracks)
     turns = sorted(
-        (round(segment.start, 3), round(segment.end, 3), lane[str(label)])
-        for segment, _, label in annotation.itertracks(yield_label=True)
+        (round(segment.start, 3), round(segment.end, 3), lane[str(label)], *flag)
+        for (segment, _, label), flag in zip(tracks, doubt)
     )
     lines = [
-        [round(segment.start_s, 3), round(segment.end_s, 3), segment.speaker, " ".join(segment.text.split())]
+        [round(segment.start_s, 3), round(segment.end_s, 3), segment.shown_speaker, " ".join(segment.text.split()),
+         *([int(is_doubtful(segment.confidence))] if segment.confidence is not None else [])]
         for segment in (transcript.segments if transcript is not None else ())
     ]
-    ends = [end for _, end, _ in turns] + [line[1] for line in lines]
+    ends = [turn[1] for turn in turns] + [line[1] for line in lines]
     return {
         "title": title,
         "duration_s": max([duration_s or 0.0] + ends),

@@ -2,17 +2,25 @@
 
 Rules (the ones WhisperX users expect, made deterministic):
 
-- a word gets the speaker who talks most during it; a word no turn overlaps gets the nearest
+- a word gets the speaker who talks most during it (one that straddles a change of speaker
+  included); a word no turn overlaps gets the nearest
   speaker within ``tolerance_s``, else no speaker;
 - a word in overlapped speech (a second speaker talks at least ``OVERLAP_SHARE`` as long as
   the first during it) keeps the speaker of the word before it in its segment when that is one
   of the two, else of the word after it under the same condition: who talks *most* during a
-  word two people say at once is close to chance, who was already talking is not;
+  word two people say at once is close to chance, who was already talking is not. This also
+  holds for a word that straddles a plain change of speaker nearly evenly (the one holds less
+  than twice the other's time): there the change's time is uncertain by about as much, and
+  continuity is measured to be right more often (``benchmarks/word_accuracy.py``: 99.1 % of
+  words against 98.9 % by time alone);
 - an untimed word gets times interpolated between its timed neighbours, and the speaker its
   timed neighbours share (when they disagree, the one its interpolated time says);
 - a segment gets the speaker of most of its words by duration, or of its own interval when
   it has no words; with ``split_segments`` a segment whose words change speaker is split at
   each change;
+- a segment without words that holds a change of speaker is split at the change (its text
+  spread evenly over its time), or, kept whole, lists the speakers it holds
+  (:mod:`~diarize_plugin.transcript.untimed`): a change is never hidden;
 - when no speaker is found, a speaker the input already had is kept;
 - words are never dropped or reordered.
 """
@@ -27,6 +35,7 @@ from pyannote.core import Annotation
 from ..errors import DiarizeError
 from .model import Segment, Transcript, Word
 from .speaker_turns import SpeakerTurns
+from .untimed import split_untimed
 
 #: how far (seconds) a word may lie from the nearest speaker turn and still be given it
 DEFAULT_TOLERANCE_S = 1.0
@@ -76,7 +85,11 @@ def merge(
     word_speakers, segment_speakers = _speakers(turns, timed_segments, tolerance_s)
     segments: list[Segment] = []
     for timed, speakers, interval_speaker in zip(timed_segments, word_speakers, segment_speakers):
-        segments.extend(_assigned(timed, speakers, interval_speaker, split_segments))
+        pieces = None
+        if not timed.segment.words:
+            pieces = split_untimed(timed.segment, timed.start_s, timed.end_s, turns, tolerance_s, split_segments,
+                                   OVERLAP_SHARE)
+        segments.extend(pieces or _assigned(timed, speakers, interval_speaker, split_segments))
     segments = _renumbered(transcript.segments, segments)
     warnings = _warnings(turns, timed_segments, reversed_count, tolerance_s)
     return replace(transcript, segments=tuple(segments), warnings=transcript.warnings + warnings)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from ..errors import DiarizeError
 from .model import Transcript
@@ -96,8 +96,13 @@ def _detect_format(text: str, source: str) -> str:
     )
 
 
-def write_transcript(transcript: Transcript, fmt: str) -> str:
-    """The transcript as text in ``fmt``, one of :data:`TRANSCRIPT_FORMATS`.
+def write_transcript(
+    transcript: Transcript, fmt: str, *, mark_doubtful: bool = False, diarization: dict[str, Any] | None = None
+) -> str:
+    """The transcript as text in ``fmt``, one of :data:`TRANSCRIPT_FORMATS`. ``mark_doubtful``:
+    SRT and WebVTT mark the cues whose speaker confidence is doubtful (``(?)``).
+    ``diarization``: the recording's duration and talk time, which JSON carries under
+    ``"diarization"`` (the other formats have no place for it).
 
     Raises :class:`DiarizeError` for any other format.
     """
@@ -105,4 +110,8 @@ def write_transcript(transcript: Transcript, fmt: str) -> str:
         raise DiarizeError(
             f"unknown transcript format {fmt!r}; use one of {', '.join(TRANSCRIPT_FORMATS)}"
         )
+    if diarization is not None and fmt == "json":
+        return format_whisper_json(transcript, diarization=diarization)
+    if mark_doubtful and fmt in ("srt", "vtt"):
+        return (format_srt if fmt == "srt" else format_vtt)(transcript, mark_doubtful=True)
     return _WRITERS[fmt](transcript)

@@ -29,6 +29,8 @@ class Word:
     end_s: float | None = None
     speaker: str | None = None
     raw: dict[str, Any] | None = field(default=None, compare=False, repr=False)
+    #: how likely ``speaker`` is right (0-1, calibrated), when it was estimated
+    confidence: float | None = None
 
     @property
     def is_timed(self) -> bool:
@@ -59,6 +61,17 @@ class Segment:
     #: a WebVTT cue's text as read, tags and entities kept (``text`` is it as plain text):
     #: written back when a WebVTT input is written as WebVTT
     markup: str | None = field(default=None, compare=False, repr=False)
+    #: how likely ``speaker`` is right (0-1, calibrated), when it was estimated
+    confidence: float | None = None
+    #: the speakers heard when a segment without word times holds a change of speaker (its
+    #: ``speaker`` is the one who talks most); empty otherwise
+    also_speakers: tuple[str, ...] = ()
+
+    @property
+    def shown_speaker(self) -> str | None:
+        """The speaker as subtitles and tables show it: ``A + B`` for a segment that holds a
+        change of speaker it was not split at (:attr:`also_speakers`), else :attr:`speaker`."""
+        return " + ".join(self.also_speakers) if self.also_speakers else self.speaker
 
     @property
     def duration_s(self) -> float:

@@ -13,7 +13,7 @@ def format_plain_text(transcript: Transcript) -> str:
     lines = []
     for turn in _turns(transcript.segments):
         text = " ".join(" ".join(segment.text.split()) for segment in turn)
-        label = f" {turn[0].speaker}:" if turn[0].speaker is not None else ""
+        label = f" {turn[0].shown_speaker}:" if turn[0].speaker is not None else ""
         lines.append(f"[{clock_timestamp(turn[0].start_s)}]{label} {text}".rstrip())
     return "\n".join(lines) + "\n" if lines else ""
 
@@ -21,7 +21,7 @@ def format_plain_text(transcript: Transcript) -> str:
 def _turns(segments: tuple[Segment, ...]) -> list[list[Segment]]:
     turns: list[list[Segment]] = []
     for segment in segments:
-        if turns and turns[-1][0].speaker == segment.speaker:
+        if turns and turns[-1][0].speaker == segment.speaker and not (turns[-1][0].also_speakers or segment.also_speakers):
             turns[-1].append(segment)
         else:
             turns.append([segment])

@@ -211,13 +211,14 @@ def _vtt_segment(block: list[str], first_number: int, source: str) -> Segment:
     )
 
 
-def format_srt(transcript: Transcript) -> str:
-    """SubRip text, cues numbered from 1, text prefixed ``SPEAKER: `` when the speaker is known."""
+def format_srt(transcript: Transcript, *, mark_doubtful: bool = False) -> str:
+    """SubRip text, cues numbered from 1, text prefixed ``SPEAKER: `` when the speaker is known
+    (``SPEAKER (?): `` for a doubtful one with ``mark_doubtful``)."""
     cues = []
     for number, segment in enumerate(transcript.segments, start=1):
         body = _cue_body(segment.text)
         if segment.speaker is not None:
-            body = f"{segment.speaker}: {body}"
+            body = f"{segment.shown_speaker}{_doubt(segment, mark_doubtful)}: {body}"
         start_s, end_s = segment.ordered_times()
         timing = f"{srt_timestamp(start_s)} --> {srt_timestamp(end_s)}"
         if segment.cue_settings and transcript.shape == "srt":
@@ -226,8 +227,9 @@ def format_srt(transcript: Transcript) -> str:
     return "\n".join(cues)
 
 
-def format_vtt(transcript: Transcript) -> str:
-    """WebVTT text with a ``<v SPEAKER>`` voice tag on every cue whose speaker is known."""
+def format_vtt(transcript: Transcript, *, mark_doubtful: bool = False) -> str:
+    """WebVTT text with a ``<v SPEAKER>`` voice tag on every cue whose speaker is known (the
+    text prefixed ``(?) `` for a doubtful speaker with ``mark_doubtful``)."""
     if transcript.shape == "vtt" and transcript.header:
         blocks = [block for block in transcript.header]
     else:
@@ -246,10 +248,20 @@ def format_vtt(transcript: Transcript) -> str:
         else:
             body = _escape_vtt(_cue_body(segment.text))
         if segment.speaker is not None:
-            body = f"<v {_escape_voice(segment.speaker)}>{body}"
+            doubt = "(?) " if _doubt(segment, mark_doubtful) else ""
+            body = f"<v {_escape_voice(segment.shown_speaker)}>{doubt}{body}"
         lines.append(body)
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + "\n"
+
+
+def _doubt(segment: Segment, mark_doubtful: bool) -> str:
+    """The doubtful-speaker marker for ``segment`` (empty unless asked and doubtful)."""
+    if not mark_doubtful or segment.confidence is None:
+        return ""
+    from .doubt import is_doubtful
+
+    return " (?)" if is_doubtful(segment.confidence) else ""
 
 
 def _cue_body(text: str) -> str:

@@ -147,9 +147,11 @@ def _optional_label(item: dict, source: str, path: str) -> str | None:
     return str(value)
 
 
-def format_whisper_json(transcript: Transcript) -> str:
+def format_whisper_json(transcript: Transcript, *, diarization: dict[str, Any] | None = None) -> str:
     """The transcript as JSON in the shape it was read from, with ``speaker`` on every segment
     and every word (``null`` when unknown). Subtitle transcripts become Whisper-style objects.
+    ``diarization`` (the recording's duration and talk time) goes under a top-level
+    ``"diarization"`` key of an object; a bare list of segments has no room for it.
     """
     segments = [_segment_dict(segment, index) for index, segment in enumerate(transcript.segments)]
     if transcript.shape == "json_list":
@@ -160,6 +162,8 @@ def format_whisper_json(transcript: Transcript) -> str:
     else:
         text = " ".join(segment.text.replace("\n", " ").strip() for segment in transcript.segments)
         document = {"text": text, "segments": segments}
+    if diarization is not None and isinstance(document, dict):
+        document["diarization"] = diarization
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -174,6 +178,10 @@ def _segment_dict(segment: Segment, index: int) -> dict[str, Any]:
     if segment.words or "words" in fields:
         fields["words"] = [_word_dict(word) for word in segment.words]
     fields["speaker"] = segment.speaker
+    if segment.confidence is not None:
+        fields["confidence"] = round(segment.confidence, 3)
+    if segment.also_speakers:
+        fields["speakers"] = list(segment.also_speakers)
     return fields
 
 
@@ -183,6 +191,8 @@ def _word_dict(word: Word) -> dict[str, Any]:
         _set_if_changed(fields, "start", word.start_s)
         _set_if_changed(fields, "end", word.end_s)
     fields["speaker"] = word.speaker
+    if word.confidence is not None:
+        fields["confidence"] = round(word.confidence, 3)
     return fields
 
 

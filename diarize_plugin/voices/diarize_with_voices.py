@@ -7,8 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..audio.decode import SAMPLE_RATE, prepare_waveform
-from ..audio.source import AudioSource, InMemoryAudio, decode_audio
+from ..audio.source import AudioSource
 from ..diarization.pipeline import Diarizer, check_audio_argument
 from .identification import Gallery, check_threshold
 from .naming import SpeakerNaming, name_speakers
@@ -31,9 +30,9 @@ def run_with_voices(
     chosen = diarizer.embedder.identification_threshold if threshold is None else check_threshold(threshold)
     check_audio_argument(audio)
     if isinstance(audio, (AudioSource, np.ndarray)):
-        source = audio if isinstance(audio, AudioSource) else InMemoryAudio(prepare_waveform(audio, SAMPLE_RATE))
+        source = audio if isinstance(audio, AudioSource) else diarizer.from_waveform(audio)
         annotation = diarizer.run(source, num_speakers, min_speakers, max_speakers, uri=uri or "waveform")
         return name_speakers(annotation, source, diarizer.embedder, gallery, chosen)
-    with decode_audio(audio) as decoded:
+    with diarizer.decode(audio) as decoded:
         annotation = diarizer.run(decoded, num_speakers, min_speakers, max_speakers, uri=uri or Path(audio).stem)
         return name_speakers(annotation, decoded, diarizer.embedder, gallery, chosen)

@@ -21,7 +21,8 @@
   var lanes = data.speakers.map(function (speaker, index) {
     laneIndex[speaker.label] = index;
     return { label: speaker.label, colour: speaker.colour, fill: speaker.fill,
-             starts: [], ends: [], reach: [], turns: [], style: null };
+             starts: [], ends: [], reach: [], turns: [], style: null,
+             doubtStarts: [], doubtEnds: [], doubtReach: [] };
   });
   // turns arrive sorted by start; "reach" is the running maximum of ends, so the first turn
   // that can still be in view is one binary search away even when a lane's turns overlap
@@ -29,6 +30,10 @@
     var lane = lanes[turn[2]];
     var reach = lane.reach.length ? Math.max(lane.reach[lane.reach.length - 1], turn[1]) : turn[1];
     lane.starts.push(turn[0]); lane.ends.push(turn[1]); lane.reach.push(reach); lane.turns.push(index);
+    if (turn[3] === 1) {  // a doubtful turn: its confidence is below one half
+      var doubtReach = lane.doubtReach.length ? Math.max(lane.doubtReach[lane.doubtReach.length - 1], turn[1]) : turn[1];
+      lane.doubtStarts.push(turn[0]); lane.doubtEnds.push(turn[1]); lane.doubtReach.push(doubtReach);
+    }
   });
   var overlapStarts = data.overlaps.map(function (o) { return o[0]; });
   var overlapEnds = data.overlaps.map(function (o) { return o[1]; });
@@ -36,7 +41,8 @@
 
   var state = window.diarizeReport = {
     turnCount: data.turns.length, laneCount: lanes.length, drawnTurns: 0, drawnLanes: 0,
-    drawnByLane: lanes.map(function () { return 0; }), drawnOverlaps: 0, drawCount: 0,
+    drawnByLane: lanes.map(function () { return 0; }), drawnOverlaps: 0, drawCount: 0, drawnDoubtful: 0,
+    doubtfulTurns: data.turns.filter(function (turn) { return turn[3] === 1; }).length,
     firstPaintMs: null, lastDrawMs: null, pxPerSecond: 0, currentLine: -1, lastSeek: null,
     view: function () { return { start_s: viewStart(), end_s: viewStart() + dataWidth() / state.pxPerSecond }; },
     turnBox: turnBox, seek: seek, zoomBy: zoomBy, fit: fit
@@ -130,6 +136,16 @@
       state.drawnByLane[index] = count;
       drawn += count;
     });
+    // doubtful turns: hatched over their colour, so the eye finds what to review
+    context.fillStyle = doubtPattern();
+    var doubtful = 0;
+    lanes.forEach(function (lane, index) {
+      var y = AXIS_H + index * LANE_H;
+      doubtful += forEachVisible(lane.doubtStarts, lane.doubtEnds, lane.doubtReach, start, end, function (x0, x1) {
+        context.fillRect(x0, y + BAR_PAD, x1 - x0, LANE_H - 2 * BAR_PAD);
+      });
+    });
+    state.drawnDoubtful = doubtful;
     context.fillStyle = "#3c4043";
     state.drawnOverlaps = forEachVisible(overlapStarts, overlapEnds, overlapReach, start, end, function (x0, x1) {
       context.fillRect(x0, overlapY + 4, x1 - x0, OVERLAP_H - 6);
@@ -153,6 +169,18 @@
       count += 1;
     }
     return count;
+  }
+
+  var doubtPatternCache = null;
+  function doubtPattern() {
+    if (doubtPatternCache) return doubtPatternCache;
+    var tile = document.createElement("canvas");
+    tile.width = 8; tile.height = 8;
+    var pen = tile.getContext("2d");
+    pen.strokeStyle = "rgba(255, 255, 255, 0.85)"; pen.lineWidth = 2;
+    pen.beginPath(); pen.moveTo(0, 8); pen.lineTo(8, 0); pen.moveTo(-2, 2); pen.lineTo(2, -2); pen.moveTo(6, 10); pen.lineTo(10, 6); pen.stroke();
+    doubtPatternCache = context.createPattern(tile, "repeat");
+    return doubtPatternCache;
   }
 
   function drawAxis(start, end, scale, width) {
@@ -252,6 +280,7 @@
       if (line[2] !== null && laneIndex.hasOwnProperty(line[2])) who.style.setProperty("--colour", lanes[laneIndex[line[2]]].colour);
       var text = document.createElement("span");
       text.className = "text"; text.textContent = line[3];
+      if (line[4] === 1) { item.className = "doubtful"; item.title = "doubtful speaker (confidence below 0.5)"; who.textContent += " (?)"; }
       item.appendChild(time); item.appendChild(who); item.appendChild(text);
       item.addEventListener("click", function () { seek(line[0]); });
       items.push(item);

@@ -13,7 +13,8 @@ class SpeakerStatistics:
 
     ``talk_s``: time the speaker talks (their overlapping turns counted once). ``share``: that
     time over the sum of every speaker's, 0-1. ``turns``: continuous stretches of their speech.
-    ``longest_monologue_s``: the longest of those stretches.
+    ``longest_monologue_s``: the longest of those stretches. ``overlap_s``: the part of their
+    talk time during which someone else talks too.
     """
 
     label: str
@@ -21,6 +22,7 @@ class SpeakerStatistics:
     share: float
     turns: int
     longest_monologue_s: float
+    overlap_s: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ def conversation_statistics(annotation: Annotation) -> ConversationStatistics:
     """Statistics of ``annotation``; speakers ordered by talk time, then label."""
     supports = {str(label): annotation.label_timeline(label, copy=False).support() for label in annotation.labels()}
     total_talk_s = sum(support.duration() for support in supports.values())
+    overlapped = overlap(annotation)
     speakers = [
         SpeakerStatistics(
             label=label,
@@ -44,6 +47,7 @@ def conversation_statistics(annotation: Annotation) -> ConversationStatistics:
             share=support.duration() / total_talk_s if total_talk_s > 0 else 0.0,
             turns=len(support),
             longest_monologue_s=max((segment.duration for segment in support), default=0.0),
+            overlap_s=support.crop(overlapped, mode="intersection").duration() if overlapped else 0.0,
         )
         for label, support in supports.items()
     ]
@@ -51,7 +55,7 @@ def conversation_statistics(annotation: Annotation) -> ConversationStatistics:
     return ConversationStatistics(
         speakers=tuple(speakers),
         speech_s=annotation.get_timeline(copy=False).support().duration(),
-        overlap_s=overlap(annotation).duration(),
+        overlap_s=overlapped.duration(),
     )
 
 
