@@ -7,6 +7,7 @@
     diarize verify A B [--embedder NAME] [--threshold T] [--json]
     diarize models list | diarize models download autospeech
     diarize enroll NAME FILE... | diarize identify FILE | diarize speakers list|show|rename|remove|export|import
+    diarize live - [--rate 16000] [--latency 2] [--out OUT] | diarize live --follow recording.wav
 
 Each sub-command lives in its own module (``*_command.py``) with ``build_parser()`` and
 ``run(arguments) -> exit code``; :data:`COMMANDS` maps the first word of the command line to
@@ -41,6 +42,7 @@ COMMANDS = {
     "enroll": "enroll_command",
     "identify": "identify_command",
     "speakers": "speakers_command",
+    "live": "live_command",
 }
 
 
