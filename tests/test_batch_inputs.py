@@ -174,3 +174,10 @@ def test_a_scheduler_address_without_a_port_is_refused_at_once_in_one_line(tmp_p
     assert result.stderr.startswith("diarize: error: ") and result.stderr.count("\n") == 1, result.stderr
     assert "tcp://HOST:8786" in result.stderr
     assert time.monotonic() - started < 15
+
+
+def test_the_float32_embedder_is_a_bundled_model_for_batch_records(finished) -> None:
+    audio, output, record, _ = finished
+    settings = DiarizationSettings.from_keywords(embedder="campplus-fp32")
+    assert "campplus.onnx" in made_with(settings)["models"]  # bundled: refused as 'unknown embedder' before
+    assert finished_record(output, record, audio, made_with(settings)) is None  # another embedder: redone

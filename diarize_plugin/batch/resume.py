@@ -91,7 +91,7 @@ def write_record(
 
 
 def _embedder_files(embedder: str, model_dir: str | None) -> list[Path]:
-    if embedder == "campplus":
+    if embedder in ("campplus", "campplus-fp32"):  # bundled: already among the bundled models
         return []
     if embedder == "autospeech":
         from ..embed.model_store import autospeech_paths
