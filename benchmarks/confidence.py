@@ -44,10 +44,10 @@ from pyannote.metrics.diarization import DiarizationErrorRate  # noqa: E402
 
 from benchmarks.ami import AMI, ami_available, ami_references  # noqa: E402
 from benchmarks.real import real_available, real_files, real_reference  # noqa: E402
-from diarize_plugin.confidence.evidence import collecting  # noqa: E402
+from diarize_plugin.diarization.evidence import collecting  # noqa: E402
 from diarize_plugin.confidence.features import turn_features  # noqa: E402
 from diarize_plugin.formats import read_rttm  # noqa: E402
-from diarize_plugin.pipeline import Diarizer  # noqa: E402
+from diarize_plugin.diarization.pipeline import Diarizer  # noqa: E402
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 SAMPLE = REPOSITORY / "examples" / "sample.wav"

@@ -87,9 +87,9 @@ def build_conversation(
         speaker = _next_speaker(rng, chosen, previous)
         source = voices[speaker]
         target_s = rng.uniform(1.0, 7.0)
-        first_s, last_s = _phrase_span(rng, phrases[speaker], target_s)
+        first_s, last_s = phrase_span(rng, phrases[speaker], target_s)
         if last_s - first_s > target_s + 2.0:  # no pause near the target: end between two words
-            last_s = _quietest_point(source, first_s + target_s - 1.0, first_s + target_s + 1.0)
+            last_s = quietest_point(source, first_s + target_s - 1.0, first_s + target_s + 1.0)
         crop_start = max(0, int((first_s - EDGE_S) * SAMPLE_RATE))
         crop_end = min(len(source), int((last_s + EDGE_S) * SAMPLE_RATE))
         crop = source[crop_start:crop_end] * float(10 ** (rng.uniform(-6, 3) / 20))
@@ -158,7 +158,7 @@ def speech_band_db(source: np.ndarray, low_hz: float = SPEECH_BAND_HZ[0], high_h
     return 10 * np.log10(power[:, band].sum(axis=1) + 1e-12)
 
 
-def _phrase_span(rng: np.random.Generator, phrases: list[tuple[float, float]], target_s: float) -> tuple[float, float]:
+def phrase_span(rng: np.random.Generator, phrases: list[tuple[float, float]], target_s: float) -> tuple[float, float]:
     """Start and end (seconds in the source) of consecutive phrases lasting about ``target_s``.
 
     Turns begin and end at pauses of the source reading, as people start and stop at phrase
@@ -171,7 +171,7 @@ def _phrase_span(rng: np.random.Generator, phrases: list[tuple[float, float]], t
     return phrases[first][0], phrases[last][1]
 
 
-def _quietest_point(source: np.ndarray, from_s: float, to_s: float) -> float:
+def quietest_point(source: np.ndarray, from_s: float, to_s: float) -> float:
     """The middle of the quietest 20 ms of ``source`` between ``from_s`` and ``to_s`` seconds."""
     frame = SAMPLE_RATE // 50
     start = int(from_s * SAMPLE_RATE)

@@ -25,8 +25,8 @@ import soundfile  # noqa: E402
 
 from benchmarks import devset, rooms, sounds  # noqa: E402
 from benchmarks.conversations import LIBRISPEECH, speaker_files  # noqa: E402
-from benchmarks.der import Score, _whole, report, score  # noqa: E402
-from diarize_plugin import Diarizer  # noqa: E402
+from benchmarks.der import Score, whole_recording, report, score  # noqa: E402
+from diarize_plugin import Diarizer, DiarizerOptions  # noqa: E402
 from diarize_plugin.formats.rttm import annotation_to_rttm, read_rttm  # noqa: E402
 
 CACHE = Path(__file__).resolve().parent / ".cache" / "crowds-v1"
@@ -40,19 +40,19 @@ def crowd_items(voices: int, snr_db: float) -> list[tuple]:
         folder.mkdir(parents=True, exist_ok=True)
         files, pool = speaker_files(LIBRISPEECH), devset.split_speakers("test")
         for scene in devset.CONDITIONS["noise"][0]("test"):
-            rng = np.random.default_rng(devset._seed("crowds", str(voices), f"{snr_db:g}", scene.name))
+            rng = np.random.default_rng(devset.seed_of("crowds", str(voices), f"{snr_db:g}", scene.name))
             speech = scene.mix()
             crowd = rng.choice([s for s in pool if s not in scene.tracks], size=voices, replace=False)
             talkers = [soundfile.read(str(files[str(s)]), dtype="float32")[0] for s in crowd]
             responses = rooms.room_impulse_responses(len(talkers), rng)
             sound = sounds.babble(len(speech), [rooms.reverberate(t, r) for t, r in zip(talkers, responses)], rng)
-            devset._write(folder / f"{scene.name}.wav", sounds.add_at_snr(speech, sound, snr_db))
+            devset.write_wav(folder / f"{scene.name}.wav", sounds.add_at_snr(speech, sound, snr_db))
             (folder / f"{scene.name}.rttm").write_text(annotation_to_rttm(scene.reference), encoding="utf-8")
         (folder / "complete").write_text("", encoding="utf-8")
     items = []
     for path in sorted(folder.glob("*.wav")):
         reference = read_rttm(path.with_suffix(".rttm"))[path.stem]
-        items.append((path.stem, path, reference, _whole(path)))
+        items.append((path.stem, path, reference, whole_recording(path)))
     return items
 
 
@@ -63,8 +63,8 @@ def main() -> None:
     if not devset.available():
         print("crowds skipped: ../shared/data/librispeech is absent")
         return
-    keep = Diarizer(segmentation="neural")
-    keep._neural.reject_background = False  # the ablation: the rules as they were before it
+    # the ablation: the rules as they were before background rejection
+    keep = Diarizer(options=DiarizerOptions.from_keywords(segmentation="neural", reject_background=False))
     diarizers = {"neural": Diarizer(segmentation="neural"), "neural-keep": keep,
                  "pyannote": Diarizer(segmentation="neural", decoding="pyannote")}
     for crowd in arguments.crowds.split(","):

@@ -199,7 +199,7 @@ def ami_items() -> list[Item]:
 
 def devset_items(condition: str, split: str) -> list[Item]:
     return [
-        (recording.name, recording.path, recording.reference, _whole(recording.path))
+        (recording.name, recording.path, recording.reference, whole_recording(recording.path))
         for recording in devset.recordings(condition, split)
     ]
 
@@ -211,7 +211,7 @@ def synthetic_items(count: int) -> Iterator[Item]:
 
 
 def real_items() -> list[Item]:
-    return [(path.stem, path, real_reference(path), _whole(path)) for path in real_files()]
+    return [(path.stem, path, real_reference(path), whole_recording(path)) for path in real_files()]
 
 
 LONG_CACHE = Path(__file__).resolve().parent / ".cache" / "long-1h"
@@ -237,7 +237,7 @@ def sample_items() -> list[Item]:
     return [("sample", EXAMPLES / "sample.wav", reference, Timeline([Segment(0.0, 30.0)]))]
 
 
-def _whole(path: Path) -> Timeline:
+def whole_recording(path: Path) -> Timeline:
     """The whole recording at ``path`` as a UEM."""
     return Timeline([Segment(0.0, soundfile.info(str(path)).duration)])
 

@@ -79,7 +79,7 @@ def recordings(condition: str, split: str) -> list[Recording]:
         folder.mkdir(parents=True, exist_ok=True)
         scenes, render = CONDITIONS[condition]
         for scene in scenes(split):
-            rng = np.random.default_rng(_seed(condition, split, scene.name))
+            rng = np.random.default_rng(seed_of(condition, split, scene.name))
             render(scene, folder / f"{scene.name}.wav", split, rng)
             (folder / f"{scene.name}.rttm").write_text(annotation_to_rttm(scene.reference), encoding="utf-8")
         (folder / "complete").write_text("", encoding="utf-8")
@@ -94,7 +94,7 @@ def recordings(condition: str, split: str) -> list[Recording]:
 
 
 def _calls(split: str) -> list[Scene]:
-    pool, rng = split_speakers(split), np.random.default_rng(_seed("calls", split))
+    pool, rng = split_speakers(split), np.random.default_rng(seed_of("calls", split))
     scenes = []
     for index in range(4):
         parties = [str(s) for s in rng.choice(pool, size=2, replace=False)]
@@ -109,7 +109,7 @@ def _conversations(
     """``count`` dialogues of ``speakers`` (low, high exclusive) voices and ``duration_s`` seconds."""
 
     def build(split: str) -> list[Scene]:
-        pool, rng = split_speakers(split), np.random.default_rng(_seed(prefix, split))
+        pool, rng = split_speakers(split), np.random.default_rng(seed_of(prefix, split))
         scenes = []
         for index in range(count):
             chosen = [str(s) for s in rng.choice(pool, size=int(rng.integers(*speakers)), replace=False)]
@@ -120,7 +120,7 @@ def _conversations(
 
 
 def _shows(split: str) -> list[Scene]:
-    pool, rng = split_speakers(split), np.random.default_rng(_seed("shows", split))
+    pool, rng = split_speakers(split), np.random.default_rng(seed_of("shows", split))
     scenes = []
     for index in range(3):
         people = [str(s) for s in rng.choice(pool, size=int(rng.integers(8, 13)), replace=False)]
@@ -147,13 +147,13 @@ def _render_telephone_stereo(scene: Scene, path: Path, split: str, rng: np.rando
 
 
 def _render_wideband(scene: Scene, path: Path, split: str, rng: np.random.Generator) -> None:
-    _write(path, _line_noise(scene, rng).sum(axis=0))
+    write_wav(path, _line_noise(scene, rng).sum(axis=0))
 
 
 def _render_room(scene: Scene, path: Path, split: str, rng: np.random.Generator) -> None:
     responses = rooms.room_impulse_responses(len(scene.tracks), rng)
     mix = sum(rooms.reverberate(track, response) for track, response in zip(scene.tracks.values(), responses))
-    _write(path, mix + rng.normal(0, 10 ** (-60 / 20), len(mix)))
+    write_wav(path, mix + rng.normal(0, 10 ** (-60 / 20), len(mix)))
 
 
 def _render_noisy(scene: Scene, path: Path, split: str, rng: np.random.Generator) -> None:
@@ -167,21 +167,21 @@ def _render_noisy(scene: Scene, path: Path, split: str, rng: np.random.Generator
         sound = sounds.babble(len(speech), [rooms.reverberate(v, r) for v, r in zip(voices, responses)], rng)
     else:
         sound = getattr(sounds, kind)(len(speech), rng)
-    _write(path, sounds.add_at_snr(speech, sound, float(rng.uniform(0, 20))))
+    write_wav(path, sounds.add_at_snr(speech, sound, float(rng.uniform(0, 20))))
 
 
 def _render_plain(scene: Scene, path: Path, split: str, rng: np.random.Generator) -> None:
     mix = scene.mix()
-    _write(path, mix + rng.normal(0, 10 ** (-60 / 20), len(mix)))
+    write_wav(path, mix + rng.normal(0, 10 ** (-60 / 20), len(mix)))
 
 
-def _write(path: Path, waveform: np.ndarray) -> None:
+def write_wav(path: Path, waveform: np.ndarray) -> None:
     peak = float(np.max(np.abs(waveform))) if len(waveform) else 0.0
     scale = 0.9 / peak if peak > 0.9 else 1.0
     soundfile.write(str(path), (waveform * scale).astype(np.float32), SAMPLE_RATE, subtype="PCM_16")
 
 
-def _seed(*names: str) -> int:
+def seed_of(*names: str) -> int:
     """A seed from names, stable across runs and Python versions (no ``hash()``)."""
     return int.from_bytes(hashlib.sha256("/".join(names).encode("utf-8")).digest()[:8], "little")
 

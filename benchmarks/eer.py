@@ -32,7 +32,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from diarize_plugin.audio import load_audio  # noqa: E402
+from diarize_plugin.audio.decode import load_audio  # noqa: E402
 from diarize_plugin.embed.base import SpeakerEmbedder, l2_normalize  # noqa: E402
 from diarize_plugin.embed.registry import load_embedder  # noqa: E402
 from diarize_plugin.errors import DiarizeError  # noqa: E402

@@ -53,12 +53,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.conversations import LIBRISPEECH, build_conversation, speaker_files  # noqa: E402
 from benchmarks.eer import threshold_at_false_acceptance  # noqa: E402
-from diarize_plugin.audio import SAMPLE_RATE, load_audio  # noqa: E402
+from diarize_plugin.audio.decode import SAMPLE_RATE, load_audio  # noqa: E402
 from diarize_plugin.errors import DiarizeError  # noqa: E402
-from diarize_plugin.pipeline import Diarizer  # noqa: E402
+from diarize_plugin.diarization.pipeline import Diarizer  # noqa: E402
+from diarize_plugin.voices.diarize_with_voices import run_with_voices  # noqa: E402
 from diarize_plugin.voices.identification import Gallery, person_print  # noqa: E402
 from diarize_plugin.voices.recording import MIN_ENROLL_SPEECH_S, MIN_IDENTIFY_SPEECH_S, recording_voice  # noqa: E402
-from diarize_plugin.voices.store import Voiceprint, VoiceStore  # noqa: E402
+from diarize_plugin.voices.people import Voiceprint  # noqa: E402
+from diarize_plugin.voices.store import VoiceStore  # noqa: E402
 
 TEST_S = 10.0
 GALLERY_SIZE = 1000
@@ -155,7 +157,7 @@ def named_share(diarizer: Diarizer, enrolled: list[SpeakerVoices], unknown: list
                 chosen.append(unknown[int(rng.integers(len(unknown)))].speaker)
             conversation, _ = build_conversation(2000 + index, len(chosen), float(rng.uniform(60, 120)),
                                                  speakers=chosen, folder=Path(folder))
-            named = diarizer.run_with_voices(conversation.waveform, gallery, uri=conversation.name).annotation
+            named = run_with_voices(diarizer, conversation.waveform, gallery, uri=conversation.name).annotation
             unknown_ids = {v.speaker for v in unknown}
             for segment, _, speaker in conversation.reference.itertracks(yield_label=True):
                 for turn, _, label in named.crop(segment).itertracks(yield_label=True):

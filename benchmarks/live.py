@@ -45,6 +45,7 @@ from benchmarks.real import REAL_COLLAR_S  # noqa: E402
 from diarize_plugin import Diarizer  # noqa: E402
 from diarize_plugin.embed.registry import load_embedder  # noqa: E402
 from diarize_plugin.live import LiveAnnotation, LiveTurn, SpeakerMerge, StreamingDiarizer  # noqa: E402
+from diarize_plugin.live.options import LocalSpeakerMatching, WindowLinkage  # noqa: E402
 
 def ami_split(first: int, last: int):
     """The AMI excerpts ``trn{first:02d}`` to ``trn{last:02d}`` (the local identity's distances
@@ -88,7 +89,7 @@ class LiveSystem:
     ) -> None:
         self.embedder, self.latency_s, self.block_s, self.stats = embedder, latency_s, block_s, stats
         self.threshold = threshold
-        self.options = options or {}
+        self.options = diarizer_options(options or {})
         stats.raw = stats.raw or DiarizationErrorRate(collar=collar_s, skip_overlap=False)
         self.references: dict[str, tuple[Annotation, object]] = {}
 
@@ -209,9 +210,17 @@ def long_stream(hours: float, voices: set[str] | None = None):
         fed += len(waveform)
 
 
+def diarizer_options(options: dict) -> dict:
+    """``StreamingDiarizer`` keywords from the command line's identity choices."""
+    options = dict(options)
+    if options.pop("identity", "local") == "windows":
+        return {"identity": WindowLinkage()}
+    return {"identity": LocalSpeakerMatching(**options)} if options else {}
+
+
 def memory_run(hours: list[float], options: dict | None = None) -> None:
     """Child process: feed the long stream, print ``{"hours": h, "peak_mb": ...}`` after each hour mark."""
-    diarizer = StreamingDiarizer(load_embedder("campplus", threads=1), latency_s=2.0, **(options or {}))
+    diarizer = StreamingDiarizer(load_embedder("campplus", threads=1), latency_s=2.0, **diarizer_options(options or {}))
     marks = sorted(hours)
     fed, started = 0, time.perf_counter()
     voices: set[str] = set()
@@ -265,6 +274,8 @@ def main() -> None:
     if arguments.memory_run:
         memory_run([float(value) for value in arguments.memory_run.split(",")], json.loads(arguments.options_json))
         return
+    if arguments.identity and arguments.identity not in ("local", "windows"):
+        parser.error("--identity is local or windows")
     embedder = load_embedder("campplus", threads=1)
     latencies = [float(value) for value in arguments.latencies.split(",") if value]
     for set_name in [name for name in arguments.sets.split(",") if name]:

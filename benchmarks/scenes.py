@@ -22,8 +22,8 @@ from benchmarks.conversations import (
     LIBRISPEECH,
     PHRASE_PAUSE_S,
     SAMPLE_RATE,
-    _phrase_span,
-    _quietest_point,
+    phrase_span,
+    quietest_point,
     speaker_files,
     speech_pieces,
 )
@@ -65,9 +65,9 @@ class SceneBuilder:
     def say(self, speaker: str, start_s: float, target_s: float, gain_db: float = 0.0) -> float:
         """A turn of about ``target_s`` seconds from ``start_s``; returns where it ends (s)."""
         source = self.voices[speaker]
-        first_s, last_s = _phrase_span(self.rng, self.phrases[speaker], target_s)
+        first_s, last_s = phrase_span(self.rng, self.phrases[speaker], target_s)
         if last_s - first_s > target_s + 2.0:  # no pause near the target: end between two words
-            last_s = _quietest_point(source, first_s + max(target_s - 1.0, 0.3), first_s + target_s + 1.0)
+            last_s = quietest_point(source, first_s + max(target_s - 1.0, 0.3), first_s + target_s + 1.0)
         return self._place(speaker, start_s, first_s - EDGE_S, last_s + EDGE_S, gain_db)
 
     def backchannel(self, speaker: str, start_s: float, gain_db: float = -3.0) -> float:
@@ -77,7 +77,7 @@ class SceneBuilder:
         length_s = self.rng.uniform(*BACKCHANNEL_S)
         end_s = phrase_end_s
         if phrase_end_s - phrase_start_s > length_s + 0.2:
-            end_s = _quietest_point(source, phrase_start_s + length_s - 0.1, phrase_start_s + length_s + 0.1)
+            end_s = quietest_point(source, phrase_start_s + length_s - 0.1, phrase_start_s + length_s + 0.1)
         return self._place(speaker, start_s, phrase_start_s - EDGE_S, end_s + EDGE_S, gain_db)
 
     def _place(self, speaker: str, at_s: float, from_s: float, to_s: float, gain_db: float) -> float:

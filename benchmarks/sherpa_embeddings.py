@@ -41,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.ami import ami_files, ami_references  # noqa: E402
 from benchmarks.real import real_files, real_reference  # noqa: E402
-from diarize_plugin.audio import SAMPLE_RATE, load_audio  # noqa: E402
+from diarize_plugin.audio.decode import SAMPLE_RATE, load_audio  # noqa: E402
 from diarize_plugin.embed.campplus import BUNDLED_FP32_MODEL_PATH, CampPlusEmbedder  # noqa: E402
 from tools.sherpa_models import EMBEDDING_METADATA, prepared_models, with_metadata  # noqa: E402
 

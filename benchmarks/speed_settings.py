@@ -24,8 +24,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.der import Score, add_set_arguments, chosen_conditions, report, score, scored_sets  # noqa: E402
-from diarize_plugin import Diarizer  # noqa: E402
-from diarize_plugin.segmentation import BUNDLED_FP32_MODEL_PATH, BUNDLED_MODEL_PATH, Segmenter  # noqa: E402
+from diarize_plugin import Diarizer, DiarizerOptions  # noqa: E402
+from diarize_plugin.segmentation.network import BUNDLED_FP32_MODEL_PATH, BUNDLED_MODEL_PATH  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -39,10 +39,10 @@ class Setting:
     counting: str = "auto"
 
     def diarizer(self) -> Diarizer:
-        diarizer = Diarizer(embedder=self.embedder, hop_s=self.window_hop_s, counting=self.counting)
-        # the chunk step and model are not options of Diarizer: swap the neural mode's segmenter
-        diarizer._neural.segmenter = Segmenter(model_path=self.segmentation_model, step_s=self.segmentation_step_s)
-        return diarizer
+        return Diarizer(options=DiarizerOptions.from_keywords(
+            embedder=self.embedder, hop_s=self.window_hop_s, counting=self.counting,
+            segmentation_model=self.segmentation_model, segmentation_step_s=self.segmentation_step_s,
+        ))
 
 
 SETTINGS = {

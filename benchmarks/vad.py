@@ -18,8 +18,9 @@ from pyannote.core import Annotation  # noqa: E402
 from pyannote.metrics.detection import DetectionErrorRate  # noqa: E402
 
 from benchmarks.ami import ami_available, ami_files, ami_references, ami_uems  # noqa: E402
-from diarize_plugin.audio import load_audio  # noqa: E402
-from diarize_plugin.vad import detect_speech  # noqa: E402
+from diarize_plugin.audio.decode import load_audio  # noqa: E402
+from diarize_plugin.audio.source import InMemoryAudio  # noqa: E402
+from diarize_plugin.segmentation.vad import detect_speech  # noqa: E402
 
 
 def score(aggressiveness: int, pad_s: float, min_speech_s: float, min_silence_s: float, waveforms=None) -> dict:
@@ -27,7 +28,7 @@ def score(aggressiveness: int, pad_s: float, min_speech_s: float, min_silence_s:
     references, uems = ami_references(), ami_uems()
     for path in ami_files():
         waveform = waveforms[path.stem] if waveforms else load_audio(path)
-        speech = detect_speech(waveform, aggressiveness, pad_s, min_speech_s, min_silence_s)
+        speech = detect_speech(InMemoryAudio(waveform), aggressiveness, pad_s, min_speech_s, min_silence_s)
         hypothesis = Annotation(uri=path.stem)
         for segment in speech:
             hypothesis[segment] = "speech"

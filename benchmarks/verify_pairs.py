@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.eer import LIBRISPEECH, librispeech_halves  # noqa: E402
 from diarize_plugin.embed.registry import load_embedder  # noqa: E402
-from diarize_plugin.verification import verify  # noqa: E402
+from diarize_plugin.voices.verification import verify  # noqa: E402
 
 PAIRS_PER_KIND = 12
 

@@ -3,7 +3,8 @@
 >>> from diarize_plugin import Diarizer          # doctest: +SKIP
 >>> annotation = Diarizer().run("meeting.wav")   # doctest: +SKIP
 
-Public API: :class:`Diarizer` (the pipeline), :class:`VadOptions`, :func:`load_audio`,
+Public API: :class:`Diarizer` (the pipeline), :class:`DiarizerOptions` (all its options),
+:class:`VadOptions`, :func:`load_audio`,
 :func:`merge` (attach speakers to a transcript), :func:`verify` (same speaker or not),
 :class:`DiarizeError`.
 
@@ -20,22 +21,25 @@ from .errors import DiarizeError
 
 __version__ = "0.1.0"
 
-__all__ = ["Diarizer", "VadOptions", "DiarizeError", "load_audio", "merge", "verify", "__version__"]
+__all__ = ["Diarizer", "DiarizerOptions", "VadOptions", "DiarizeError", "load_audio", "merge", "verify", "__version__"]
 
 #: public name -> module (of this package) that defines it
 _LAZY_NAMES = {
-    "Diarizer": ".pipeline",
-    "VadOptions": ".pipeline",
-    "load_audio": ".audio",
+    "Diarizer": ".diarization.pipeline",
+    "DiarizerOptions": ".diarization.options",
+    "VadOptions": ".segmentation.settings",
+    "load_audio": ".audio.decode",
     "merge": ".transcript",
-    "verify": ".verification",
+    "verify": ".voices.verification",
 }
 
 if TYPE_CHECKING:
-    from .audio import load_audio
-    from .pipeline import Diarizer, VadOptions
+    from .audio.decode import load_audio
+    from .diarization.options import DiarizerOptions
+    from .diarization.pipeline import Diarizer
+    from .segmentation.settings import VadOptions
     from .transcript import merge
-    from .verification import verify
+    from .voices.verification import verify
 
 
 def __getattr__(name: str) -> Any:

@@ -20,7 +20,7 @@ from pathlib import Path
 from pyannote.core import Annotation
 from pyannote.core import Segment as Interval
 
-from diarize_plugin.atomic import atomic_write_text
+from diarize_plugin.util.atomic import atomic_write_text
 from diarize_plugin.transcript import merge, read_transcript, write_transcript
 
 # Two people; Whisper put the question and the answer into one segment.

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from diarize_plugin import atomic
-from diarize_plugin.atomic import atomic_write_bytes, atomic_write_text
+from diarize_plugin.util import atomic
+from diarize_plugin.util.atomic import atomic_write_bytes, atomic_write_text
 from diarize_plugin.errors import DiarizeError
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import soundfile
 
-from diarize_plugin.audio import SAMPLE_RATE, load_audio, prepare_waveform
+from diarize_plugin.audio.decode import SAMPLE_RATE, load_audio, prepare_waveform
 from diarize_plugin.errors import DiarizeError
 
 DURATION_S = 1.5

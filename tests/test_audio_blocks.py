@@ -17,10 +17,10 @@ import pytest
 import soundfile
 import soxr
 
-from diarize_plugin.audio import SAMPLE_RATE, decoded_blocks, load_audio, prepare_waveform
-from diarize_plugin.audio_source import InMemoryAudio, decode_audio
+from diarize_plugin.audio.decode import SAMPLE_RATE, decoded_blocks, load_audio, prepare_waveform
+from diarize_plugin.audio.source import InMemoryAudio, decode_audio
 from diarize_plugin.errors import DiarizeError
-from diarize_plugin.vad import frame_decisions
+from diarize_plugin.segmentation.vad import frame_decisions
 
 NATIVE_RATE = 44_100
 
@@ -107,7 +107,7 @@ def test_a_killed_run_leaves_no_decoded_audio_and_its_folder_goes_at_the_next_st
 
     script = (
         "import sys, time\n"
-        "from diarize_plugin.audio_source import decode_audio\n"
+        "from diarize_plugin.audio.source import decode_audio\n"
         f"audio = decode_audio({str(stereo_wav[0])!r}, temp_dir={str(tmp_path)!r})\n"
         "print('decoded', flush=True)\n"
         "time.sleep(120)\n"
@@ -148,8 +148,8 @@ def test_webrtcvad_in_blocks_decides_as_on_the_whole_waveform(monkeypatch) -> No
     from conftest import speech_like
 
     waveform = np.concatenate([speech_like(1.5), np.zeros(8000, dtype=np.float32), speech_like(1.0, seed=2)])
-    whole = frame_decisions(waveform, 3)
-    monkeypatch.setattr("diarize_plugin.vad.FRAMES_PER_BLOCK", 7)
+    whole = frame_decisions(InMemoryAudio(waveform), 3)
+    monkeypatch.setattr("diarize_plugin.segmentation.vad.FRAMES_PER_BLOCK", 7)
     assert np.array_equal(frame_decisions(InMemoryAudio(waveform), 3), whole)
     assert whole.any() and not whole.all()
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from diarize_plugin import background
-from diarize_plugin.background import (
+from diarize_plugin.segmentation import background
+from diarize_plugin.segmentation.background import (
     BACKGROUND_LEVEL_DB,
     MIN_BACKGROUND_RUN_S,
     VOICE_MARGIN_S,
@@ -16,7 +16,8 @@ from diarize_plugin.background import (
     reject_background,
     unconfirmed_frames,
 )
-from diarize_plugin.segmentation import FRAME_STEP_S, FRAME_STEP_SAMPLES, SAMPLE_RATE
+from diarize_plugin.segmentation.network import FRAME_STEP_S, FRAME_STEP_SAMPLES, SAMPLE_RATE
+from diarize_plugin.audio.source import InMemoryAudio
 
 NUM_FRAMES = int(round(20.0 / FRAME_STEP_S))  # 20 s
 
@@ -91,23 +92,23 @@ def test_frame_levels_are_the_power_of_each_frame_across_read_blocks(monkeypatch
     quiet, loud = 0.01, 0.3
     waveform = np.concatenate([np.full(SAMPLE_RATE, quiet), np.full(SAMPLE_RATE, loud)]).astype(np.float32)
     num_frames = int(2.0 / FRAME_STEP_S)
-    whole = frame_levels_db(waveform, num_frames, FRAME_STEP_SAMPLES)
+    whole = frame_levels_db(InMemoryAudio(waveform), num_frames, FRAME_STEP_SAMPLES)
     assert whole[:55] == pytest.approx(20 * np.log10(quiet), abs=0.01)  # frames inside the first second
     assert whole[60:110] == pytest.approx(20 * np.log10(loud), abs=0.01)  # inside the second
     monkeypatch.setattr(background, "LEVEL_BLOCK_SAMPLES", 5000)
-    assert frame_levels_db(waveform, num_frames, FRAME_STEP_SAMPLES) == pytest.approx(whole)
+    assert frame_levels_db(InMemoryAudio(waveform), num_frames, FRAME_STEP_SAMPLES) == pytest.approx(whole)
 
 
 def test_find_background_is_empty_for_a_recording_without_one() -> None:
     speech, count, voiced, _ = _scene(-20.0)
     voiced[:] = True
     waveform = np.full(int(20.0 * SAMPLE_RATE), 0.1, dtype=np.float32)
-    found = find_background(speech, count, voiced, waveform, FRAME_STEP_S, FRAME_STEP_SAMPLES)
+    found = find_background(speech, count, voiced, InMemoryAudio(waveform), FRAME_STEP_S, FRAME_STEP_SAMPLES)
     assert found.shape == (NUM_FRAMES,) and not found.any()
 
 
 def test_find_background_marks_a_loud_bed_that_webrtcvad_never_hears() -> None:
     speech, count, voiced, _ = _scene(-20.0)
     waveform = np.full(int(20.0 * SAMPLE_RATE), 0.1, dtype=np.float32)  # everything at -20 dB
-    found = find_background(speech, count, voiced, waveform, FRAME_STEP_S, FRAME_STEP_SAMPLES)
+    found = find_background(speech, count, voiced, InMemoryAudio(waveform), FRAME_STEP_S, FRAME_STEP_SAMPLES)
     assert found.all()

@@ -54,7 +54,7 @@ def test_missing_input_and_empty_folder_are_refused(tmp_path: Path) -> None:
 def test_outputs_get_the_extension_their_format_is_read_by(output_format: str) -> None:
     from diarize_plugin.formats import FORMATS, format_for_path
 
-    extension = DiarizationSettings(output_format=output_format).output_extension
+    extension = DiarizationSettings.from_keywords(output_format=output_format).output_extension
     if FORMATS[output_format]:  # Audacity labels are .txt, which names no format by itself
         assert format_for_path(f"meeting{extension}") == output_format
 
@@ -87,15 +87,14 @@ def test_finished_output_is_recognised(finished) -> None:
 
 def test_other_options_redo_the_output(finished) -> None:
     audio, output, record, _ = finished
-    assert finished_record(output, record, audio, made_with(DiarizationSettings(num_speakers=2))) is None
+    assert finished_record(output, record, audio, made_with(DiarizationSettings.from_keywords(num_speakers=2))) is None
 
 
 def test_pyannote_decoding_reaches_the_workers_and_redoes_the_output(finished) -> None:
     audio, output, record, _ = finished
-    settings = DiarizationSettings(decoding="pyannote")
+    settings = DiarizationSettings.from_keywords(decoding="pyannote")
     assert finished_record(output, record, audio, made_with(settings)) is None
-    assert settings.build_diarizer(threads=1)._neural.decoding == "pyannote"
-    assert "decoding" not in DiarizationSettings(decoding="rules").output_options()  # records before the option
+    assert settings.build_diarizer(threads=1).options.segmentation.decoding == "pyannote"
     # the probability decoding replaced the rules as the default: outputs made with the rules are redone
     assert DiarizationSettings().output_options()["decoding"] == "probability"
 
@@ -175,3 +174,10 @@ def test_a_scheduler_address_without_a_port_is_refused_at_once_in_one_line(tmp_p
     assert result.stderr.startswith("diarize: error: ") and result.stderr.count("\n") == 1, result.stderr
     assert "tcp://HOST:8786" in result.stderr
     assert time.monotonic() - started < 15
+
+
+def test_the_float32_embedder_is_a_bundled_model_for_batch_records(finished) -> None:
+    audio, output, record, _ = finished
+    settings = DiarizationSettings.from_keywords(embedder="campplus-fp32")
+    assert "campplus.onnx" in made_with(settings)["models"]  # bundled: refused as 'unknown embedder' before
+    assert finished_record(output, record, audio, made_with(settings)) is None  # another embedder: redone

@@ -16,7 +16,7 @@ from conftest import SAMPLE_RATE, assert_one_line_error, librispeech_files, run_
 from pyannote.core import Annotation, Segment, Timeline
 
 from diarize_plugin import Diarizer
-from diarize_plugin.audio_source import decode_audio
+from diarize_plugin.audio.source import decode_audio
 from diarize_plugin.channels.detection import detect_layout
 from diarize_plugin.channels.levels import channel_levels
 from diarize_plugin.channels.source import ChannelAudio, channel_audio_from_array, decode_with_channels

@@ -124,7 +124,7 @@ def test_report_of_an_rttm_longer_than_the_audio_is_an_error(capsys, audio, tmp_
 def test_diarize_with_the_transcript_of_a_longer_recording_is_an_error_before_the_models_load(
     capsys, audio, tmp_path: Path, monkeypatch
 ) -> None:
-    import diarize_plugin.pipeline as pipeline
+    import diarize_plugin.diarization.pipeline as pipeline
 
     def no_models(*args, **kwargs):
         raise AssertionError("the models loaded before the transcript was checked")

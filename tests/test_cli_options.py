@@ -164,7 +164,7 @@ def test_voices_before_the_recording_takes_the_default_database(capsys, campplus
     import numpy as np
 
     from diarize_plugin.voices import VoiceStore
-    from diarize_plugin.voices.store import Voiceprint
+    from diarize_plugin.voices.people import Voiceprint
 
     database = tmp_path / "voices.sqlite3"
     embedding = np.random.default_rng(3).standard_normal(192).astype(np.float32)
@@ -214,7 +214,7 @@ def test_every_speakers_action_argument_has_help() -> None:
 
 @pytest.mark.parametrize("audio", [[0.0] * 16000, 3.5, None])
 def test_diarizer_refuses_what_is_not_audio_with_a_diarize_error(campplus, audio) -> None:
-    from diarize_plugin.pipeline import Diarizer
+    from diarize_plugin.diarization.pipeline import Diarizer
 
     with pytest.raises(DiarizeError, match="file path|waveform"):
         Diarizer(embedder=campplus, segmentation="webrtcvad").run(audio)

@@ -91,7 +91,7 @@ def test_new_outputs_honour_the_umask(capsys, voice_wav: Path, tmp_path: Path, u
 
 
 def test_replaced_output_keeps_its_permissions(tmp_path: Path, umask_022) -> None:
-    from diarize_plugin.atomic import atomic_write_text
+    from diarize_plugin.util.atomic import atomic_write_text
 
     target = tmp_path / "shared.srt"
     target.write_text("old\n")
@@ -101,7 +101,7 @@ def test_replaced_output_keeps_its_permissions(tmp_path: Path, umask_022) -> Non
 
 
 def test_private_mode_can_be_asked_for(tmp_path: Path, umask_022) -> None:
-    from diarize_plugin.atomic import atomic_write_text
+    from diarize_plugin.util.atomic import atomic_write_text
 
     atomic_write_text(tmp_path / "voices.db", "x", mode=0o600)
     assert stat.S_IMODE(os.stat(tmp_path / "voices.db").st_mode) == 0o600
@@ -158,9 +158,9 @@ def test_transcript_with_rttm_format_fails_before_the_work_and_writes_nothing(ca
     soundfile.write(audio, speech_like(2.0), SAMPLE_RATE)
     transcript = tmp_path / "t.json"
     transcript.write_text(json.dumps({"segments": [{"start": 0.0, "end": 1.0, "text": "hi"}]}))
-    import diarize_plugin.audio
+    import diarize_plugin.audio.decode
 
-    monkeypatch.setattr(diarize_plugin.audio, "load_audio", lambda *a, **k: pytest.fail("audio decoded"))
+    monkeypatch.setattr(diarize_plugin.audio.decode, "load_audio", lambda *a, **k: pytest.fail("audio decoded"))
     code, _, err = run_cli(capsys, audio, "--transcript", transcript, "--format", "rttm", "--rttm", tmp_path / "r.rttm")
     assert_one_line_error(code, err, "--format srt, vtt, json, txt")
     assert not (tmp_path / "r.rttm").exists()
@@ -170,9 +170,9 @@ def test_unreadable_transcript_fails_before_the_audio_is_decoded(capsys, tmp_pat
     audio = tmp_path / "v.wav"
     soundfile.write(audio, speech_like(2.0), SAMPLE_RATE)
     (tmp_path / "t.srt").write_text("1\n00:00:01,000 -> 00:00:02,000\nhello\n")
-    import diarize_plugin.audio
+    import diarize_plugin.audio.decode
 
-    monkeypatch.setattr(diarize_plugin.audio, "load_audio", lambda *a, **k: pytest.fail("audio decoded"))
+    monkeypatch.setattr(diarize_plugin.audio.decode, "load_audio", lambda *a, **k: pytest.fail("audio decoded"))
     code, _, err = run_cli(capsys, audio, "--transcript", tmp_path / "t.srt", "--out", tmp_path / "o.srt")
     assert_one_line_error(code, err, "line 2")
 

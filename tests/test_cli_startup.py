@@ -44,7 +44,7 @@ def test_missing_input_is_reported_without_heavy_modules(tmp_path: Path) -> None
 
 def test_public_names_load_on_use() -> None:
     import diarize_plugin
-    from diarize_plugin.pipeline import Diarizer
+    from diarize_plugin.diarization.pipeline import Diarizer
     from diarize_plugin.transcript import merge
 
     assert diarize_plugin.Diarizer is Diarizer and diarize_plugin.merge is merge

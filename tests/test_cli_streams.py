@@ -27,7 +27,7 @@ EXIT_CLOSED_PIPE = 141
 def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """voice.wav (1 s silence, 4 s speech-like), its RTTM, a Whisper JSON transcript, a voice database."""
     from diarize_plugin.voices import VoiceStore
-    from diarize_plugin.voices.store import Voiceprint
+    from diarize_plugin.voices.people import Voiceprint
 
     folder = tmp_path_factory.mktemp("streams")
     paths = {name: folder / name for name in ("voice.wav", "voice.rttm", "voice.json", "voices.sqlite3")}
@@ -143,7 +143,7 @@ def test_a_long_output_name_that_fits_the_file_system_is_written(capsys, files, 
 
 
 def test_an_output_name_too_long_for_the_file_system_is_refused_before_any_work(capsys, files, tmp_path: Path, monkeypatch) -> None:
-    import diarize_plugin.audio_source as audio_source
+    import diarize_plugin.audio.source as audio_source
 
     def no_decoding(*args, **kwargs):
         raise AssertionError("decoded before the output name was checked")

@@ -8,8 +8,9 @@ import sys
 import numpy as np
 import pytest
 
-from diarize_plugin import cluster
-from diarize_plugin.cluster import SpeakerBounds, cluster_embeddings, default_min_cluster_size
+from diarize_plugin.clustering import ahc as cluster
+from diarize_plugin.clustering.bounds import SpeakerBounds
+from diarize_plugin.clustering.ahc import cluster_embeddings, default_min_cluster_size
 from diarize_plugin.errors import DiarizeError
 
 DIMENSION = 32

@@ -12,13 +12,15 @@ import pytest
 from pyannote.core import Annotation, Segment
 
 from diarize_plugin.cli import main
-from diarize_plugin.confidence import DOUBTFUL_BELOW, collecting, is_doubtful, transcript_confidences, turn_confidences
+from diarize_plugin.confidence import transcript_confidences, turn_confidences
+from diarize_plugin.diarization.evidence import collecting
+from diarize_plugin.transcript.doubt import DOUBTFUL_BELOW, is_doubtful
 from diarize_plugin.confidence.calibration import shipped_calibration
-from diarize_plugin.confidence.evidence import RunEvidence
+from diarize_plugin.diarization.evidence import RunEvidence
 from diarize_plugin.confidence.features import FEATURE_NAMES, turn_features
 from diarize_plugin.formats import annotation_to_rttm, render_annotation
-from diarize_plugin.pipeline import Diarizer
-from diarize_plugin.report import AudioSource, render_report
+from diarize_plugin.diarization.pipeline import Diarizer
+from diarize_plugin.report import EmbeddedAudio, render_report
 from diarize_plugin.transcript import merge, read_transcript, write_transcript
 
 
@@ -137,7 +139,7 @@ def test_mark_doubtful_with_an_output_that_has_no_cues_is_a_one_line_error(
 def test_html_report_flags_doubtful_turns_and_lines(tmp_path: Path) -> None:
     from test_report import embedded_json
 
-    audio = AudioSource(url="talk.wav", embedded=False)
+    audio = EmbeddedAudio(url="talk.wav", embedded=False)
     annotation = _two_speakers()
     from diarize_plugin.transcript import Segment as TranscriptSegment, Transcript
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from diarize_plugin.cluster import SpeakerBounds
-from diarize_plugin.counting import COUNTING_METHODS, Counting
+from diarize_plugin.clustering.bounds import SpeakerBounds
+from diarize_plugin.clustering.counting import COUNTING_METHODS, Counting
 from diarize_plugin.errors import DiarizeError
-from diarize_plugin.reassignment import reassign_to_centroids
-from diarize_plugin.spectral import eigengap_count, laplacian_spectrum, pruned_affinity, spectral_labels
-from diarize_plugin.vbx import SpeakerSpace, variational_bayes, vbx_labels
+from diarize_plugin.clustering.reassignment import reassign_to_centroids
+from diarize_plugin.clustering.spectral import eigengap_count, laplacian_spectrum, pruned_affinity, spectral_labels
+from diarize_plugin.clustering.vbx import SpeakerSpace, variational_bayes, vbx_labels
+from diarize_plugin.embed.campplus import BUNDLED_PLDA_PATH
 
 DIMENSION = 32
 THRESHOLD = 0.5
@@ -143,17 +144,20 @@ def test_unknown_counting_method_is_refused() -> None:
 
 
 def test_bundled_plda_is_a_diagonal_two_covariance_model_for_campplus() -> None:
-    space = SpeakerSpace.load()
+    space = SpeakerSpace.load(BUNDLED_PLDA_PATH)
     assert space.mean.shape == (192,) and space.transform.shape == (192, 64) and space.phi.shape == (64,)
     assert np.all(space.phi > 0) and np.all(np.diff(space.phi) <= 0)  # largest between-speaker variance first
 
 
-def test_vbx_uses_the_bundled_plda_only_for_campplus_embeddings() -> None:
-    assert Counting.for_embedder("vbx", False, "campplus", 192).speaker_space is not None
-    assert Counting.for_embedder("vbx", False, "campplus-fp32", 192).speaker_space is not None
-    assert Counting.for_embedder("vbx", False, "autospeech", 512).speaker_space is None
-    assert Counting.for_embedder("auto", False, "campplus", 192).speaker_space is not None
-    assert Counting.for_embedder("spectral", False, "campplus", 192).speaker_space is None
+def test_vbx_uses_the_bundled_plda_only_for_campplus_embeddings(campplus) -> None:
+    from diarize_plugin.embed.autospeech import AutoSpeechEmbedder
+
+    assert campplus.plda_path == BUNDLED_PLDA_PATH  # the int8 model; the float32 one is named campplus-fp32
+    assert AutoSpeechEmbedder.plda_path is None
+    assert Counting.for_embedder("vbx", False, campplus.plda_path).speaker_space is not None
+    assert Counting.for_embedder("vbx", False, None).speaker_space is None
+    assert Counting.for_embedder("auto", False, campplus.plda_path).speaker_space is not None
+    assert Counting.for_embedder("spectral", False, campplus.plda_path).speaker_space is None
 
 
 def test_vbx_with_a_given_model_keeps_voices_apart_and_merges_a_split_one() -> None:
@@ -167,25 +171,25 @@ def test_vbx_with_a_given_model_keeps_voices_apart_and_merges_a_split_one() -> N
 def test_batch_records_a_counting_method_only_when_it_is_not_the_original_ahc() -> None:
     from diarize_plugin.batch import DiarizationSettings
 
-    assert "counting" not in DiarizationSettings(counting="ahc").output_options()  # earlier outputs: made with ahc
+    assert "counting" not in DiarizationSettings.from_keywords(counting="ahc").output_options()  # earlier outputs: made with ahc
     assert DiarizationSettings().output_options()["counting"] == "auto"  # so they are made again under auto
-    assert DiarizationSettings(counting="vbx").output_options()["counting"] == "vbx"
+    assert DiarizationSettings.from_keywords(counting="vbx").output_options()["counting"] == "vbx"
     with pytest.raises(DiarizeError, match="counting"):
-        DiarizationSettings(counting="kmeans").check()
+        DiarizationSettings.from_keywords(counting="kmeans")
 
 
 def test_batch_record_of_a_vbx_run_names_the_plda_it_used() -> None:
     from diarize_plugin.batch import DiarizationSettings
     from diarize_plugin.batch.resume import made_with
 
-    assert "plda-campplus.npz" in made_with(DiarizationSettings(counting="vbx"))["models"]
+    assert "plda-campplus.npz" in made_with(DiarizationSettings.from_keywords(counting="vbx"))["models"]
     assert "plda-campplus.npz" in made_with(DiarizationSettings())["models"]  # auto may refine by VB
-    assert "plda-campplus.npz" not in made_with(DiarizationSettings(counting="ahc"))["models"]
+    assert "plda-campplus.npz" not in made_with(DiarizationSettings.from_keywords(counting="ahc"))["models"]
 
 
 @pytest.mark.parametrize("bounds", [SpeakerBounds(), SpeakerBounds(2, 2), SpeakerBounds(6, None)])
 def test_a_tree_cut_made_once_gives_the_same_clusters(bounds: SpeakerBounds) -> None:
-    from diarize_plugin.cluster import cluster_embeddings, tree_cut
+    from diarize_plugin.clustering.ahc import cluster_embeddings, tree_cut
 
     embeddings, _ = voices([30, 25, 35, 4, 3], seed=19)
     cut = tree_cut(embeddings, THRESHOLD)

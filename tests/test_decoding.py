@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from diarize_plugin import Diarizer, DiarizeError
-from diarize_plugin.decoding import DEFAULT_DECODING
-from diarize_plugin.segmentation import (
+from diarize_plugin.segmentation.settings import DEFAULT_DECODING
+from diarize_plugin.segmentation.network import (
     POWERSET_CLASSES,
     CHUNK_DURATION_S,
     FRAME_DURATION_S,
@@ -19,6 +19,7 @@ from diarize_plugin.segmentation import (
     Segmenter,
     speech_and_overlap_probability,
 )
+from diarize_plugin.audio.source import InMemoryAudio
 
 
 def _log_probs(*class_probabilities: float) -> np.ndarray:
@@ -46,8 +47,8 @@ def test_streamed_speech_and_overlap_average_the_chunks_of_the_full_result(campp
     rng = np.random.default_rng(0)
     waveform = (0.05 * rng.standard_normal(14 * 16000)).astype(np.float32)
     segmenter = Segmenter(step_s=2.0, threads=1)
-    streamed = segmenter.speech_and_overlap(waveform)
-    expected_count = segmenter.expected_count(waveform)
+    streamed = segmenter.speech_and_overlap(InMemoryAudio(waveform))
+    expected_count = segmenter.expected_count(InMemoryAudio(waveform))
     assert streamed.shape == (len(expected_count), 2)
     assert ((0.0 <= streamed) & (streamed <= 1.0)).all()
     # speech can only exceed the expected count where two speakers are likely
@@ -56,7 +57,7 @@ def test_streamed_speech_and_overlap_average_the_chunks_of_the_full_result(campp
 
 def test_the_probability_decoding_is_the_default(campplus) -> None:
     assert DEFAULT_DECODING == "probability"
-    assert Diarizer(embedder=campplus, segmentation="neural", threads=1)._neural.decoding == "probability"
+    assert Diarizer(embedder=campplus, segmentation="neural", threads=1).options.segmentation.decoding == "probability"
 
 
 @pytest.mark.parametrize("value", [0.0, 1.0, 1.25, -0.1])

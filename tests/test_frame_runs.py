@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from diarize_plugin.frame_runs import true_runs
+from diarize_plugin.segmentation.frame_runs import true_runs
 
 
 def test_runs_are_half_open_and_include_the_edges() -> None:

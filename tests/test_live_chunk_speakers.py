@@ -10,8 +10,9 @@ from diarize_plugin.live import LiveAnnotation, StreamingDiarizer
 from diarize_plugin.live.chunk_speakers import (
     MatchedChunk, local_activity, local_speech_frames, match_local_speakers, vote_frames,
 )
+from diarize_plugin.live.options import LocalSpeakerMatching, WindowLinkage
 from diarize_plugin.live.speaker_summaries import OnlineSpeakers
-from diarize_plugin.segmentation import POWERSET_CLASSES
+from diarize_plugin.segmentation.network import POWERSET_CLASSES
 from test_live_streaming import main_speaker, run_stream, two_voices
 
 A, B, C = np.eye(3)
@@ -89,7 +90,7 @@ def test_a_frame_goes_to_the_speaker_whose_local_activity_is_highest() -> None:
 def test_two_voices_keep_two_labels_with_the_windows_identity_too(campplus) -> None:
     waveform, _ = two_voices()
     collected = LiveAnnotation()
-    collected.add(run_stream(StreamingDiarizer(campplus, latency_s=2.0, identity="windows"), waveform, 1600))
+    collected.add(run_stream(StreamingDiarizer(campplus, latency_s=2.0, identity=WindowLinkage()), waveform, 1600))
     result = collected.annotation()
     assert main_speaker(result, 0, 8) != main_speaker(result, 8, 16)
     assert main_speaker(result, 16, 22) == main_speaker(result, 0, 8)
@@ -107,5 +108,10 @@ def test_matched_chunks_are_forgotten_once_their_frames_are_final(campplus) -> N
 
 
 def test_an_unknown_identity_is_refused(campplus) -> None:
-    with pytest.raises(DiarizeError, match="identity must be one of local, windows"):
-        StreamingDiarizer(campplus, identity="clusters")
+    with pytest.raises(DiarizeError, match="identity must be a LocalSpeakerMatching or a WindowLinkage"):
+        StreamingDiarizer(campplus, identity="clusters")  # type: ignore[arg-type]
+
+
+def test_a_new_speaker_distance_outside_0_to_2_is_refused(campplus) -> None:
+    with pytest.raises(DiarizeError, match="new_speaker_distance must be a cosine distance"):
+        StreamingDiarizer(campplus, identity=LocalSpeakerMatching(new_speaker_distance=2.5))

@@ -12,7 +12,7 @@ from diarize_plugin.live import LiveAnnotation, LiveTurn, SpeakerNamed, Streamin
 from diarize_plugin.live.frame_scores import RollingFrameAverage
 from diarize_plugin.live.speaker_summaries import OnlineSpeakers
 from diarize_plugin.live.stream_buffer import SampleRing
-from diarize_plugin.segmentation import FRAMES_PER_CHUNK, aggregate
+from diarize_plugin.segmentation.network import FRAMES_PER_CHUNK, aggregate
 
 
 def two_voices() -> tuple[np.ndarray, list[tuple[float, float, str]]]:

@@ -14,14 +14,14 @@ import pytest
 
 from conftest import LIBRISPEECH, SAMPLE_RATE, librispeech_files
 from diarize_plugin import Diarizer
-from diarize_plugin.neural import (
+from diarize_plugin.diarization.local_speakers import (
     LocalSpeaker,
     activity_to_annotation,
     assign_local_speakers,
-    frames_to_samples,
     reconstruct,
 )
-from diarize_plugin.segmentation import (
+from diarize_plugin.segmentation.frames import frames_to_samples
+from diarize_plugin.segmentation.network import (
     CHUNK_DURATION_S,
     FRAME_DURATION_S,
     FRAME_STEP_S,
@@ -32,7 +32,7 @@ from diarize_plugin.segmentation import (
 
 #: DER (collar 0.25 s) allowed on the 30 s two-voice conversation; measured 2.1 % (seed 3)
 #: the synthetic references end speech at every pause, while the decoding keeps a speaker's
-#: pauses under 0.5 s inside the turn, as people annotating real recordings do (neural.SAME_SPEAKER_GAP_S)
+#: pauses under 0.5 s inside the turn, as people annotating real recordings do (overlap.SAME_SPEAKER_GAP_S)
 MAX_DER = 0.08
 
 
@@ -260,7 +260,8 @@ from pyannote.core import Annotation as _Annotation  # noqa: E402
 from pyannote.core import Segment as _Segment  # noqa: E402
 from pyannote.core import Timeline as _Timeline  # noqa: E402
 
-from diarize_plugin.neural import add_overlapping_speakers, count_to_timeline  # noqa: E402
+from diarize_plugin.diarization.overlap import add_overlapping_speakers  # noqa: E402
+from diarize_plugin.segmentation.frames import count_to_timeline  # noqa: E402
 
 
 def test_overlap_region_gets_the_speaker_of_the_nearest_other_turn() -> None:
@@ -330,7 +331,7 @@ def test_count_to_timeline_times_frames_at_their_centres() -> None:
 
 # --- frame flags and time lines --------------------------------------------------------------
 
-from diarize_plugin.neural import timeline_to_frames  # noqa: E402
+from diarize_plugin.segmentation.frames import timeline_to_frames  # noqa: E402
 
 
 def test_timeline_to_frames_inverts_count_to_timeline() -> None:

@@ -10,15 +10,14 @@ import numpy as np
 import pytest
 from pyannote.core import Annotation, Segment, Timeline
 
-from diarize_plugin.neural import (
+from diarize_plugin.diarization.overlap import (
     MIN_NEW_SPEAKER_S,
     MIN_OVERLAP_S,
     SAME_SPEAKER_GAP_S,
     add_overlapping_speakers,
-    frame_offset_s,
-    timeline_to_frames,
 )
-from diarize_plugin.turns import speaker_label
+from diarize_plugin.segmentation.frames import frame_offset_s, timeline_to_frames
+from diarize_plugin.diarization.turns import speaker_label
 
 SEEDS = range(24)
 

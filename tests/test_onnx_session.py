@@ -6,7 +6,7 @@ import threading
 import time
 
 from diarize_plugin.embed.campplus import BUNDLED_MODEL_PATH
-from diarize_plugin.embed.onnx_session import BatchRunner, open_session
+from diarize_plugin.util.onnx_session import BatchRunner, open_session
 
 
 def test_sessions_compute_on_one_thread_that_does_not_spin() -> None:

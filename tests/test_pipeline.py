@@ -139,9 +139,9 @@ def test_invalid_pipeline_settings_are_user_errors(campplus, options: dict, mess
 
 
 def test_window_hop_defaults_to_a_second_in_neural_mode_and_0_75_s_with_webrtcvad(campplus) -> None:
-    assert Diarizer(embedder=campplus, segmentation="neural", threads=1).hop_s == 1.0
-    assert Diarizer(embedder=campplus, segmentation="webrtcvad", threads=1).hop_s == 0.75
-    assert Diarizer(embedder=campplus, segmentation="neural", hop_s=0.5, threads=1).hop_s == 0.5
+    assert Diarizer(embedder=campplus, segmentation="neural", threads=1).options.window_hop_s == 1.0
+    assert Diarizer(embedder=campplus, segmentation="webrtcvad", threads=1).options.window_hop_s == 0.75
+    assert Diarizer(embedder=campplus, segmentation="neural", hop_s=0.5, threads=1).options.window_hop_s == 0.5
 
 
 def test_unknown_embedder_is_a_user_error() -> None:

@@ -1,4 +1,4 @@
-"""Every Python snippet of README.md and examples/README.md runs as written, and every
+"""Every Python snippet of README.md, examples/README.md and docs/*.md runs as written, and every
 ``diarize`` command line in their shell snippets is one the command accepts.
 
 The Python snippets run in a folder that holds the files they name: tiny generated recordings
@@ -22,7 +22,7 @@ import soundfile
 
 from conftest import REPO_ROOT, SAMPLE_RATE, speech_like
 
-DOCUMENTS = [REPO_ROOT / "README.md", REPO_ROOT / "examples" / "README.md"]
+DOCUMENTS = [REPO_ROOT / "README.md", REPO_ROOT / "examples" / "README.md", *sorted((REPO_ROOT / "docs").glob("*.md"))]
 FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.MULTILINE | re.DOTALL)
 
 

@@ -18,9 +18,9 @@ from pyannote.core import Annotation, Segment
 from conftest import SAMPLE_RATE, speech_like
 from diarize_plugin.cli import main
 from diarize_plugin.formats import annotation_to_rttm
-from diarize_plugin.report.statistics import overlap
+from diarize_plugin.formats.statistics import overlap
 from diarize_plugin.report import (
-    OKABE_ITO, AudioSource, annotation_to_svg, audio_source, conversation_statistics, render_report, speaker_style,
+    OKABE_ITO, EmbeddedAudio, annotation_to_svg, embedded_audio, conversation_statistics, render_report, speaker_style,
     write_report,
 )
 from diarize_plugin.transcript import Segment as TranscriptSegment
@@ -68,7 +68,7 @@ def test_statistics_count_each_speakers_talk_turns_and_overlap() -> None:
 
 
 def test_report_escapes_speaker_names_and_transcript_text() -> None:
-    page = render_report(conversation(), AudioSource("talk.wav", False), transcript=hostile_transcript(),
+    page = render_report(conversation(), EmbeddedAudio("talk.wav", False), transcript=hostile_transcript(),
                          title=HOSTILE_NAME)
     assert "<script>window.pwned" not in page and "</script><script>" not in page
     assert "&lt;script&gt;window.pwned = 1&lt;/script&gt;" in page  # title and statistics, as text
@@ -78,14 +78,14 @@ def test_report_escapes_speaker_names_and_transcript_text() -> None:
 
 
 def test_report_lists_every_turn_and_the_overlap_for_the_timeline() -> None:
-    data = embedded_json(render_report(conversation(), AudioSource("talk.wav", False)))
+    data = embedded_json(render_report(conversation(), EmbeddedAudio("talk.wav", False)))
     assert len(data["turns"]) == len(conversation())
     assert data["overlaps"] == [[3.0, 4.0]]  # one speaker overlapping their own turn is no overlap
     assert data["duration_s"] == 7.5
 
 
 def test_short_audio_is_embedded_as_mp3(tmp_path: Path, short_wav: Path) -> None:
-    source = audio_source(short_wav, tmp_path / "talk.html")
+    source = embedded_audio(short_wav, tmp_path / "talk.html")
     assert source.embedded and source.url.startswith("data:audio/mpeg;base64,")
     write_report(tmp_path / "talk.html", conversation(), short_wav)
     assert f'src="{source.url}"' in (tmp_path / "talk.html").read_text(encoding="utf-8")
@@ -93,7 +93,7 @@ def test_short_audio_is_embedded_as_mp3(tmp_path: Path, short_wav: Path) -> None
 
 def test_audio_over_the_limit_is_linked_relative_to_the_report(tmp_path: Path, short_wav: Path) -> None:
     (tmp_path / "reports").mkdir()
-    source = audio_source(short_wav, tmp_path / "reports" / "talk.html", embed_limit_bytes=1000)
+    source = embedded_audio(short_wav, tmp_path / "reports" / "talk.html", embed_limit_bytes=1000)
     assert not source.embedded
     assert (tmp_path / "reports" / source.url).resolve() == short_wav.resolve()
     write_report(tmp_path / "reports" / "talk.html", conversation(), short_wav, embed_limit_bytes=1000)

@@ -10,8 +10,8 @@ from pyannote.core import Segment, Timeline
 
 from diarize_plugin.errors import DiarizeError
 from diarize_plugin.formats.rttm import read_rttm
-from diarize_plugin.embed.onnx_session import open_session
-from diarize_plugin.segmentation import (
+from diarize_plugin.util.onnx_session import open_session
+from diarize_plugin.segmentation.network import (
     BUNDLED_MODEL_PATH,
     CHUNK_SAMPLES,
     FRAME_DURATION_SAMPLES,
@@ -27,8 +27,9 @@ from diarize_plugin.segmentation import (
     num_output_frames,
     powerset_to_multilabel,
     receptive_field_samples,
-    speech_regions,
 )
+from diarize_plugin.segmentation.frames import speech_regions
+from diarize_plugin.audio.source import InMemoryAudio
 
 AMI_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "ami"
 
@@ -110,20 +111,20 @@ def test_exported_model_gives_589_frames_of_7_log_probs_per_10_s_deterministical
 
 def test_input_shorter_than_a_chunk_gives_one_padded_chunk(segmenter: Segmenter) -> None:
     noise = np.random.default_rng(1).standard_normal(3 * SAMPLE_RATE).astype(np.float32) * 0.05
-    result = segmenter(noise)
+    result = segmenter(InMemoryAudio(noise))
     assert result.activations.shape == (1, FRAMES_PER_CHUNK, 3)
     assert result.speech_probability().shape == (int(np.ceil(3.0 / FRAME_STEP_S)),)
 
 
 def test_silence_gives_no_speech(segmenter: Segmenter) -> None:
-    result = segmenter(np.zeros(12 * SAMPLE_RATE, dtype=np.float32))
+    result = segmenter(InMemoryAudio(np.zeros(12 * SAMPLE_RATE, dtype=np.float32)))
     assert len(speech_regions(result.speech_probability(), duration_s=result.duration_s)) == 0
 
 
 def test_progress_reports_every_batch_up_to_the_total() -> None:
     calls: list[tuple[int, int]] = []
     segment = Segmenter(step_s=1.0, batch_size=2, threads=1)
-    segment(np.zeros(13 * SAMPLE_RATE, dtype=np.float32), lambda done, total: calls.append((done, total)))
+    segment(InMemoryAudio(np.zeros(13 * SAMPLE_RATE, dtype=np.float32)), lambda done, total: calls.append((done, total)))
     assert calls == [(2, 4), (4, 4)]
 
 
@@ -147,7 +148,7 @@ def test_speech_regions_of_ami_excerpts_match_the_reference(segmenter: Segmenter
     for uri in ("trn00", "trn03", "trn07"):
         waveform, rate = soundfile.read(AMI_DIR / f"{uri}.wav", dtype="float32")
         assert rate == SAMPLE_RATE
-        result = segmenter(waveform)
+        result = segmenter(InMemoryAudio(waveform))
         speech = speech_regions(result.speech_probability(), duration_s=result.duration_s)
         metric(reference[uri], speech.to_annotation(), uem=Timeline([Segment(0.0, result.duration_s)]))
     assert abs(metric) < 0.2
@@ -156,10 +157,10 @@ def test_speech_regions_of_ami_excerpts_match_the_reference(segmenter: Segmenter
 def test_expected_count_without_keeping_chunks_equals_the_full_result() -> None:
     from conftest import speech_like
 
-    from diarize_plugin.audio_source import InMemoryAudio
+    from diarize_plugin.audio.source import InMemoryAudio
 
     segmenter = Segmenter(step_s=2.0, threads=1)
     waveform = np.concatenate([speech_like(9.0), np.zeros(4 * SAMPLE_RATE, dtype=np.float32), speech_like(6.0, seed=4)])
-    expected = segmenter(waveform).expected_count()
+    expected = segmenter(InMemoryAudio(waveform)).expected_count()
     assert np.array_equal(segmenter.expected_count(InMemoryAudio(waveform)), expected)
     assert expected.max() > 0.5

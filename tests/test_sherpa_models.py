@@ -24,8 +24,8 @@ from tools.sherpa_models import (
     write_models,
 )
 from diarize_plugin.embed.campplus import BUNDLED_FP32_MODEL_PATH as CAMPPLUS
-from diarize_plugin.file_digest import sha256_of_files
-from diarize_plugin.segmentation import BUNDLED_FP32_MODEL_PATH as SEGMENTATION
+from diarize_plugin.util.file_digest import sha256_of_files
+from diarize_plugin.segmentation.network import BUNDLED_FP32_MODEL_PATH as SEGMENTATION
 
 
 def _session(model: onnx.ModelProto | str) -> ort.InferenceSession:

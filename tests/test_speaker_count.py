@@ -28,7 +28,7 @@ def twelve_seconds(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_most_windows_bounds_every_way_of_cutting_the_speech() -> None:
     from pyannote.core import Segment, Timeline
 
-    from diarize_plugin.windows import most_windows, sliding_windows
+    from diarize_plugin.embed.windows import most_windows, sliding_windows
 
     rng = np.random.default_rng(0)
     for _ in range(200):
@@ -42,7 +42,7 @@ def test_most_windows_bounds_every_way_of_cutting_the_speech() -> None:
 def test_more_speakers_than_the_recording_can_hold_is_refused_before_the_models_load(
     capsys, twelve_seconds: Path, monkeypatch, option: str
 ) -> None:
-    import diarize_plugin.pipeline as pipeline
+    import diarize_plugin.diarization.pipeline as pipeline
 
     def no_models(*args, **kwargs):
         raise AssertionError("the models loaded before the speaker count was checked")
@@ -60,7 +60,7 @@ def test_more_speakers_than_the_speech_windows_is_refused_in_one_line(capsys, tw
 
 
 def test_the_python_api_refuses_the_same(campplus, twelve_seconds: Path) -> None:
-    from diarize_plugin.pipeline import Diarizer
+    from diarize_plugin.diarization.pipeline import Diarizer
 
     diarizer = Diarizer(embedder=campplus, threads=1)
     with pytest.raises(DiarizeError, match="1000 speakers"):

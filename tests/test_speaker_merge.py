@@ -8,7 +8,8 @@ import soundfile
 from pyannote.core import Annotation, Segment
 
 from conftest import librispeech_files
-from diarize_plugin.speaker_merge import merge_same_speakers
+from diarize_plugin.diarization.speaker_merge import merge_same_speakers
+from diarize_plugin.audio.source import InMemoryAudio
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +29,7 @@ def split_annotation(*turns: tuple[float, float, str]) -> Annotation:
 
 def test_one_voice_split_in_two_is_merged(campplus, two_readers: np.ndarray) -> None:
     annotation = split_annotation((0.0, 4.0, "SPEAKER_00"), (4.0, 8.0, "SPEAKER_01"), (8.0, 16.0, "SPEAKER_02"))
-    merged = merge_same_speakers(annotation, two_readers, campplus, campplus.merge_threshold)
+    merged = merge_same_speakers(annotation, InMemoryAudio(two_readers), campplus, campplus.merge_threshold)
     assert merged.labels() == ["SPEAKER_00", "SPEAKER_01"]
     assert merged.label_timeline("SPEAKER_00").extent() == Segment(0.0, 8.0)
     assert merged.label_timeline("SPEAKER_01").extent() == Segment(8.0, 16.0)
@@ -36,18 +37,18 @@ def test_one_voice_split_in_two_is_merged(campplus, two_readers: np.ndarray) -> 
 
 def test_different_voices_stay_apart(campplus, two_readers: np.ndarray) -> None:
     annotation = split_annotation((0.0, 8.0, "SPEAKER_00"), (8.0, 16.0, "SPEAKER_01"))
-    merged = merge_same_speakers(annotation, two_readers, campplus, campplus.merge_threshold)
+    merged = merge_same_speakers(annotation, InMemoryAudio(two_readers), campplus, campplus.merge_threshold)
     assert merged is annotation
 
 
 def test_merging_stops_at_min_speakers(campplus, two_readers: np.ndarray) -> None:
     annotation = split_annotation((0.0, 4.0, "SPEAKER_00"), (4.0, 8.0, "SPEAKER_01"), (8.0, 16.0, "SPEAKER_02"))
-    merged = merge_same_speakers(annotation, two_readers, campplus, campplus.merge_threshold, min_speakers=3)
+    merged = merge_same_speakers(annotation, InMemoryAudio(two_readers), campplus, campplus.merge_threshold, min_speakers=3)
     assert merged.labels() == ["SPEAKER_00", "SPEAKER_01", "SPEAKER_02"]
 
 
 def test_merged_speakers_are_renamed_by_first_appearance(campplus, two_readers: np.ndarray) -> None:
     annotation = split_annotation((0.0, 4.0, "SPEAKER_00"), (4.0, 8.0, "SPEAKER_02"), (8.0, 16.0, "SPEAKER_01"))
-    merged = merge_same_speakers(annotation, two_readers, campplus, campplus.merge_threshold)
+    merged = merge_same_speakers(annotation, InMemoryAudio(two_readers), campplus, campplus.merge_threshold)
     assert merged.labels() == ["SPEAKER_00", "SPEAKER_01"]
     assert merged.label_timeline("SPEAKER_01").extent() == Segment(8.0, 16.0)

@@ -9,7 +9,7 @@ import pytest
 from conftest import SAMPLE_RATE, speech_like
 
 from diarize_plugin.errors import DiarizeError
-from diarize_plugin.speech_amount import require_speech, speech_timeline
+from diarize_plugin.segmentation.speech_amount import require_speech, speech_timeline
 
 DURATION_S = 8.0
 

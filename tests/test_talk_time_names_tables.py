@@ -18,7 +18,7 @@ from diarize_plugin.cli import main
 from diarize_plugin.errors import DiarizeError
 from diarize_plugin.formats import read_rttm, render_annotation
 from diarize_plugin.formats.json_format import talk_time
-from diarize_plugin.speaker_names import parse_names, read_names, rename_speakers
+from diarize_plugin.formats.speaker_names import parse_names, read_names, rename_speakers
 from diarize_plugin.transcript import Segment as TranscriptSegment, Transcript
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile
+from diarize_plugin.audio.source import InMemoryAudio
 
 from conftest import SAMPLE_RATE, speech
 
@@ -34,17 +35,17 @@ def environment() -> dict[str, str]:
 
 
 def test_segmentation_counts_are_identical_with_one_and_two_threads(conversation: Path) -> None:
-    from diarize_plugin.audio import load_audio
-    from diarize_plugin.segmentation import Segmenter
+    from diarize_plugin.audio.decode import load_audio
+    from diarize_plugin.segmentation.network import Segmenter
 
     waveform = load_audio(conversation)
-    one = Segmenter(threads=1).expected_count(waveform)
-    two = Segmenter(threads=2).expected_count(waveform)
+    one = Segmenter(step_s=1.0, threads=1).expected_count(InMemoryAudio(waveform))
+    two = Segmenter(step_s=1.0, threads=2).expected_count(InMemoryAudio(waveform))
     assert one.tobytes() == two.tobytes()
 
 
 def test_embeddings_are_identical_with_one_and_two_threads(conversation: Path) -> None:
-    from diarize_plugin.audio import load_audio
+    from diarize_plugin.audio.decode import load_audio
     from diarize_plugin.embed.registry import load_embedder
 
     waveform = load_audio(conversation)

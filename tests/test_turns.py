@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from pyannote.core import Annotation, Segment, Timeline
 
-from diarize_plugin.turns import speaker_label, windows_to_annotation
+from diarize_plugin.diarization.turns import speaker_label, windows_to_annotation
 
 
 def turns(annotation: Annotation) -> list[tuple[float, float, str]]:

@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 from pyannote.core import Annotation, Segment, Timeline
 
-from diarize_plugin.turns import FRAME_S, _absorb_short_runs, _label_runs, speaker_label, windows_to_annotation
-from diarize_plugin.windows import sliding_windows
+from diarize_plugin.diarization.turns import FRAME_S, _absorb_short_runs, _label_runs, speaker_label, windows_to_annotation
+from diarize_plugin.embed.windows import sliding_windows
 
 
 def reference_windows_to_annotation(windows, labels, speech, min_turn_s=0.3, uri=None) -> Annotation:

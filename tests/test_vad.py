@@ -1,4 +1,4 @@
-"""detect_speech() finds speech regions with webrtcvad and smooths them."""
+"""detect_speech(InMemoryAudio()) finds speech regions with webrtcvad and smooths them."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ import pytest
 from pyannote.core import Segment
 
 from conftest import SAMPLE_RATE, speech_like
-from diarize_plugin import vad
+from diarize_plugin.segmentation import vad
 from diarize_plugin.errors import DiarizeError
-from diarize_plugin.vad import detect_speech, frame_decisions
+from diarize_plugin.segmentation.vad import detect_speech, frame_decisions
+from diarize_plugin.audio.source import InMemoryAudio
 
 FRAME_S = vad.FRAME_MS / 1000.0
 
@@ -31,61 +32,61 @@ def decided(monkeypatch: pytest.MonkeyPatch, flags: list[int]) -> np.ndarray:
 
 
 def test_speech_like_bursts_are_found_where_they_are() -> None:
-    speech = detect_speech(bursts(6.0, [(1.0, 2.0), (4.0, 5.0)]))
+    speech = detect_speech(InMemoryAudio(bursts(6.0, [(1.0, 2.0), (4.0, 5.0)])))
     assert len(speech) == 2
     for region, (start_s, end_s) in zip(speech, [(1.0, 2.0), (4.0, 5.0)]):
         assert abs(region.start - start_s) < 0.35 and abs(region.end - end_s) < 0.35
 
 
 def test_digital_silence_gives_no_speech() -> None:
-    assert len(detect_speech(np.zeros(3 * SAMPLE_RATE, dtype=np.float32))) == 0
+    assert len(detect_speech(InMemoryAudio(np.zeros(3 * SAMPLE_RATE, dtype=np.float32)))) == 0
 
 
 def test_faint_noise_gives_no_speech() -> None:
     noise = np.random.default_rng(0).normal(0.0, 1e-4, 3 * SAMPLE_RATE).astype(np.float32)
-    assert len(detect_speech(noise)) == 0
+    assert len(detect_speech(InMemoryAudio(noise))) == 0
 
 
 def test_every_frame_of_steady_voice_is_speech() -> None:
-    assert frame_decisions(speech_like(1.0)).all()
+    assert frame_decisions(InMemoryAudio(speech_like(1.0))).all()
 
 
 def test_trailing_partial_frame_is_ignored() -> None:
     frame_samples = SAMPLE_RATE * vad.FRAME_MS // 1000
-    assert len(frame_decisions(np.zeros(3 * frame_samples + 7, dtype=np.float32))) == 3
+    assert len(frame_decisions(InMemoryAudio(np.zeros(3 * frame_samples + 7, dtype=np.float32)))) == 3
 
 
 def test_unknown_aggressiveness_is_a_user_error() -> None:
     with pytest.raises(DiarizeError, match="aggressiveness"):
-        frame_decisions(np.zeros(SAMPLE_RATE, dtype=np.float32), aggressiveness=4)
+        frame_decisions(InMemoryAudio(np.zeros(SAMPLE_RATE, dtype=np.float32)), aggressiveness=4)
 
 
 def test_gap_shorter_than_min_silence_is_filled(monkeypatch: pytest.MonkeyPatch) -> None:
     waveform = decided(monkeypatch, [0] * 5 + [1] * 10 + [0] * 3 + [1] * 10 + [0] * 5)
-    speech = detect_speech(waveform, speech_pad_s=0.0, min_speech_s=0.0, min_silence_s=0.15)
+    speech = detect_speech(InMemoryAudio(waveform), speech_pad_s=0.0, min_speech_s=0.0, min_silence_s=0.15)
     assert list(speech) == [Segment(5 * FRAME_S, 28 * FRAME_S)]
 
 
 def test_gap_at_least_min_silence_is_kept(monkeypatch: pytest.MonkeyPatch) -> None:
     waveform = decided(monkeypatch, [0] * 5 + [1] * 10 + [0] * 6 + [1] * 10 + [0] * 5)
-    speech = detect_speech(waveform, speech_pad_s=0.0, min_speech_s=0.0, min_silence_s=0.15)
+    speech = detect_speech(InMemoryAudio(waveform), speech_pad_s=0.0, min_speech_s=0.0, min_silence_s=0.15)
     assert len(speech) == 2
 
 
 def test_burst_shorter_than_min_speech_is_dropped(monkeypatch: pytest.MonkeyPatch) -> None:
     waveform = decided(monkeypatch, [0] * 5 + [1] * 2 + [0] * 20 + [1] * 10 + [0] * 5)
-    speech = detect_speech(waveform, speech_pad_s=0.0, min_speech_s=0.15, min_silence_s=0.0)
+    speech = detect_speech(InMemoryAudio(waveform), speech_pad_s=0.0, min_speech_s=0.15, min_silence_s=0.0)
     assert list(speech) == [Segment(27 * FRAME_S, 37 * FRAME_S)]
 
 
 def test_padding_extends_regions_and_is_clipped_to_the_signal(monkeypatch: pytest.MonkeyPatch) -> None:
     waveform = decided(monkeypatch, [1] * 10 + [0] * 20 + [1] * 10)
     duration_s = len(waveform) / SAMPLE_RATE
-    speech = detect_speech(waveform, speech_pad_s=0.1, min_speech_s=0.0, min_silence_s=0.0)
+    speech = detect_speech(InMemoryAudio(waveform), speech_pad_s=0.1, min_speech_s=0.0, min_silence_s=0.0)
     assert list(speech) == [Segment(0.0, 10 * FRAME_S + 0.1), Segment(30 * FRAME_S - 0.1, duration_s)]
 
 
 def test_padding_that_closes_a_gap_joins_the_regions(monkeypatch: pytest.MonkeyPatch) -> None:
     waveform = decided(monkeypatch, [0] * 5 + [1] * 10 + [0] * 8 + [1] * 10 + [0] * 5)
-    speech = detect_speech(waveform, speech_pad_s=0.2, min_speech_s=0.0, min_silence_s=0.0)
+    speech = detect_speech(InMemoryAudio(waveform), speech_pad_s=0.2, min_speech_s=0.0, min_silence_s=0.0)
     assert len(speech) == 1

@@ -11,7 +11,7 @@ import soundfile
 from diarize_plugin.embed.autospeech import AutoSpeechEmbedder
 from diarize_plugin.errors import DiarizeError
 import diarize_plugin
-from diarize_plugin.verification import Verification, format_verification, verify
+from diarize_plugin.voices.verification import Verification, format_verification, verify
 from conftest import LIBRISPEECH, SAMPLE_RATE, speech_like, write_toy_autospeech
 
 

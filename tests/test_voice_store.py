@@ -19,7 +19,8 @@ import pytest
 from diarize_plugin.errors import DiarizeError
 from diarize_plugin.voices import store as store_module
 from diarize_plugin.voices.location import VOICE_DB_ENV, default_voice_db_path, voice_db_path
-from diarize_plugin.voices.store import Voiceprint, VoiceStore
+from diarize_plugin.voices.people import Voiceprint
+from diarize_plugin.voices.store import VoiceStore
 from diarize_plugin.voices.transfer import export_voices, import_voices
 
 SQL_NAME = "Robert'); DROP TABLE people;--"
@@ -212,7 +213,8 @@ def test_two_processes_enrolling_at_once_both_land(db_path: Path) -> None:
         import sys, time
         from pathlib import Path
         import numpy as np
-        from diarize_plugin.voices.store import Voiceprint, VoiceStore
+        from diarize_plugin.voices.people import Voiceprint
+        from diarize_plugin.voices.store import VoiceStore
         path, who, other = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
         (path.parent / f"{who}.ready").touch()
         while not (path.parent / f"{other}.ready").exists():  # start together

@@ -16,7 +16,8 @@ import soundfile
 from conftest import LIBRISPEECH, SAMPLE_RATE, assert_one_line_error, librispeech_files, run_cli
 from diarize_plugin.cli import main
 from diarize_plugin.formats import read_rttm
-from diarize_plugin.voices.store import Voiceprint, VoiceStore
+from diarize_plugin.voices.people import Voiceprint
+from diarize_plugin.voices.store import VoiceStore
 
 #: LibriSpeech speaker id -> the name they are enrolled under (None: never enrolled)
 PEOPLE = {"103": "Alice", "1069": "Robert'); DROP TABLE people;--", "1235": "Chen", "1116": None}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pyannote.core import Segment, Timeline
 
-from diarize_plugin.windows import sliding_windows
+from diarize_plugin.embed.windows import sliding_windows
 
 
 def test_windows_cover_each_region_completely() -> None:

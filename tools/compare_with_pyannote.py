@@ -9,7 +9,7 @@ it with ``strict=True``, and prints
 * whether those weights equal the original pyannote checkpoint shipped beside them
   (``pytorch_model.bin``, read weights-only) and which hyper-parameters differ from it;
 * pyannote's frame arithmetic (output frames, receptive field) and powerset class order next to
-  the constants of :mod:`diarize_plugin.segmentation`;
+  the constants of :mod:`diarize_plugin.segmentation.network`;
 * for AMI chunks (10 s at 0, 10 and 20 s of every excerpt), zero-padded AMI tails (the last 4 s
   of every excerpt, as the last chunk of a recording is padded) and random noise, pyannote vs
   the bundled ONNX model on ONNX Runtime: max |difference| of log-probabilities, of
@@ -59,9 +59,9 @@ from torch import nn
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
-from diarize_plugin.embed.onnx_session import open_session  # noqa: E402
-from diarize_plugin.segmentation import (  # noqa: E402
-    _POWERSET_MAPPING,
+from diarize_plugin.util.onnx_session import open_session  # noqa: E402
+from diarize_plugin.segmentation.network import (  # noqa: E402
+    POWERSET_MAPPING,
     BUNDLED_MODEL_PATH,
     CHUNK_SAMPLES,
     FRAME_DURATION_SAMPLES,
@@ -230,7 +230,7 @@ def compare_with_original(model: nn.Module, pyannote: types.SimpleNamespace, pat
 
 
 def compare_frames(model: nn.Module, pyannote: types.SimpleNamespace) -> None:
-    """pyannote's frame arithmetic and powerset classes vs :mod:`diarize_plugin.segmentation`."""
+    """pyannote's frame arithmetic and powerset classes vs :mod:`diarize_plugin.segmentation.network`."""
     size = model.receptive_field_size(num_frames=1)
     step = model.receptive_field_size(num_frames=2) - size
     start = model.receptive_field_center(frame=0) - (size - 1) / 2  # as in pyannote's Model.receptive_field
@@ -239,7 +239,7 @@ def compare_frames(model: nn.Module, pyannote: types.SimpleNamespace) -> None:
     print(f"frame step (samples): pyannote {step}, diarize_plugin {FRAME_STEP_SAMPLES}")
     print(f"start of frame 0 (samples): pyannote {start:g}, diarize_plugin 0")
     mapping = pyannote.Powerset(NUM_LOCAL_SPEAKERS, 2).mapping.numpy()
-    same_classes = np.array_equal(mapping, _POWERSET_MAPPING)
+    same_classes = np.array_equal(mapping, POWERSET_MAPPING)
     print(f"powerset classes equal diarize_plugin's {len(POWERSET_CLASSES)} POWERSET_CLASSES: {same_classes}")
 
 
@@ -297,7 +297,7 @@ def compare_outputs(name: str, subjects: Subjects, batch: np.ndarray) -> None:
             onnx_log_probs[likely], torch_log_probs[likely]
         ),
         "ONNX vs pyannote max |prob diff|": max_difference(onnx_probs, torch_probs),
-        "ONNX vs pyannote max |speaker prob diff|": max_difference(onnx_probs @ _POWERSET_MAPPING, speaker_probs),
+        "ONNX vs pyannote max |speaker prob diff|": max_difference(onnx_probs @ POWERSET_MAPPING, speaker_probs),
         "re-declared vs pyannote (torch) max |log-prob diff|": max_difference(redeclared_log_probs, torch_log_probs),
         "pyannote float32 vs float64 max |log-prob diff|": max_difference(float64_log_probs, torch_log_probs),
     }

@@ -1,4 +1,4 @@
-"""Export pyannote segmentation-3.0 (PyanNet) to ONNX for ``diarize_plugin.segmentation``.
+"""Export pyannote segmentation-3.0 (PyanNet) to ONNX for ``diarize_plugin.segmentation.network``.
 
 Development tool: needs torch (never needed at run time); no torchaudio, no pyannote.audio.
 
@@ -218,7 +218,7 @@ def ami_detection_error(model: PyanNet, audio: dict[str, np.ndarray], ami_dir: P
 
     sys.path.insert(0, str(REPO_ROOT))
     from diarize_plugin.formats.rttm import read_rttm
-    from diarize_plugin.segmentation import (
+    from diarize_plugin.segmentation.network import (
         FRAME_DURATION_S,
         FRAME_STEP_S,
         aggregate,

@@ -40,9 +40,9 @@ from onnxruntime.quantization.shape_inference import quant_pre_process
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
-from diarize_plugin.audio import load_audio  # noqa: E402
-from diarize_plugin.embed.campplus import BUNDLED_FP32_MODEL_PATH, SAMPLE_RATE, _normalized_fbank  # noqa: E402
-from diarize_plugin.file_digest import sha256_of_files  # noqa: E402
+from diarize_plugin.audio.decode import load_audio  # noqa: E402
+from diarize_plugin.embed.campplus import BUNDLED_FP32_MODEL_PATH, SAMPLE_RATE, normalized_fbank  # noqa: E402
+from diarize_plugin.util.file_digest import sha256_of_files  # noqa: E402
 
 SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
 DEFAULT_OUTPUT = REPO_ROOT / "diarize_plugin" / "models" / "campplus-int8.onnx"
@@ -69,7 +69,7 @@ class FeatureReader(CalibrationDataReader):
 
     def get_next(self) -> dict[str, np.ndarray] | None:
         waveform = next(self._waveforms, None)
-        return None if waveform is None else {"feats": _normalized_fbank(waveform[None, :])}
+        return None if waveform is None else {"feats": normalized_fbank(waveform[None, :])}
 
 
 def open_cpu(path: Path) -> ort.InferenceSession:
@@ -79,11 +79,11 @@ def open_cpu(path: Path) -> ort.InferenceSession:
 
 
 def embed(session: ort.InferenceSession, waveform: np.ndarray) -> np.ndarray:
-    return session.run(None, {"feats": _normalized_fbank(waveform[None, :])})[0][0]
+    return session.run(None, {"feats": normalized_fbank(waveform[None, :])})[0][0]
 
 
 def cpu_ms_per_window(session: ort.InferenceSession, windows: list[np.ndarray]) -> float:
-    feats = _normalized_fbank(np.stack(windows))
+    feats = normalized_fbank(np.stack(windows))
     session.run(None, {"feats": feats})
     started = time.process_time()
     for _ in range(3):

@@ -32,9 +32,9 @@ from onnxruntime.quantization import QuantType, quantize_dynamic
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
-from diarize_plugin.audio import load_audio  # noqa: E402
-from diarize_plugin.file_digest import sha256_of_files  # noqa: E402
-from diarize_plugin.segmentation import BUNDLED_FP32_MODEL_PATH, CHUNK_SAMPLES  # noqa: E402
+from diarize_plugin.audio.decode import load_audio  # noqa: E402
+from diarize_plugin.util.file_digest import sha256_of_files  # noqa: E402
+from diarize_plugin.segmentation.network import BUNDLED_FP32_MODEL_PATH, CHUNK_SAMPLES  # noqa: E402
 
 AMI = REPO_ROOT.parent / "shared" / "data" / "ami"
 DEFAULT_OUTPUT = REPO_ROOT / "diarize_plugin" / "models" / "segmentation-3.0-int8.onnx"

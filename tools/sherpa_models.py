@@ -46,10 +46,10 @@ from onnx import TensorProto, helper
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
-from diarize_plugin.atomic import atomic_write_bytes, atomic_write_text  # noqa: E402
+from diarize_plugin.util.atomic import atomic_write_bytes, atomic_write_text  # noqa: E402
 from diarize_plugin.embed.campplus import BUNDLED_FP32_MODEL_PATH as CAMPPLUS_SOURCE  # noqa: E402
-from diarize_plugin.file_digest import sha256_of_files  # noqa: E402
-from diarize_plugin.segmentation import BUNDLED_FP32_MODEL_PATH as SEGMENTATION_SOURCE  # noqa: E402
+from diarize_plugin.util.file_digest import sha256_of_files  # noqa: E402
+from diarize_plugin.segmentation.network import BUNDLED_FP32_MODEL_PATH as SEGMENTATION_SOURCE  # noqa: E402
 
 DEFAULT_OUTPUT = REPO_ROOT / "benchmarks" / ".cache" / "sherpa"
 SEGMENTATION_NAME = "segmentation-3.0.onnx"

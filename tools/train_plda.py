@@ -7,7 +7,7 @@ of the tuning half of the development set (``benchmarks/devset.py``: ``telephone
 the test half's). In each, 1.5 s windows every 1 s inside each reference speaker's speech where
 nobody else talks are embedded by the bundled int8 CAM++; a class is one speaker *in one
 recording*, since in diarization every window of a speaker shares the recording's channel and
-room. :meth:`diarize_plugin.vbx.SpeakerSpace.from_clusters` then estimates the within-class
+room. :meth:`diarize_plugin.clustering.vbx.SpeakerSpace.from_clusters` then estimates the within-class
 covariance (shrunk by 0.1 toward its average variance) and the between-class covariance,
 keeping the 64 dimensions of largest between-class variance, and the model is written to
 ``diarize_plugin/models/plda-campplus.npz`` (float32 ``mean``, ``transform``, ``phi``).
@@ -28,12 +28,13 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks import devset  # noqa: E402
-from diarize_plugin.audio_source import decode_audio  # noqa: E402
+from diarize_plugin.audio.source import decode_audio  # noqa: E402
 from diarize_plugin.embed.registry import load_embedder  # noqa: E402
-from diarize_plugin.file_digest import sha256_of_files  # noqa: E402
-from diarize_plugin.vbx import BUNDLED_PLDA_PATH, PLDA_DIMENSION, PLDA_SHRINKAGE, SpeakerSpace  # noqa: E402
-from diarize_plugin.window_diarization import embed_segments  # noqa: E402
-from diarize_plugin.windows import sliding_windows  # noqa: E402
+from diarize_plugin.util.file_digest import sha256_of_files  # noqa: E402
+from diarize_plugin.clustering.vbx import PLDA_DIMENSION, PLDA_SHRINKAGE, SpeakerSpace  # noqa: E402
+from diarize_plugin.embed.campplus import BUNDLED_PLDA_PATH  # noqa: E402
+from diarize_plugin.diarization.window_speakers import embed_segments  # noqa: E402
+from diarize_plugin.embed.windows import sliding_windows  # noqa: E402
 
 CONDITIONS = ("telephone", "telephone-16k", "reverb", "noise", "meeting", "broadcast")
 WINDOW_S, HOP_S = 1.5, 1.0

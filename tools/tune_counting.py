@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks import der  # noqa: E402
 from diarize_plugin import Diarizer  # noqa: E402
-from diarize_plugin.segmentation import Segmenter  # noqa: E402
+from diarize_plugin.segmentation.network import Segmenter  # noqa: E402
 
 
 class DiskMemo:
@@ -58,8 +58,8 @@ def memoize_models(diarizer: Diarizer, embeddings: DiskMemo, counts: DiskMemo) -
     embedder = diarizer.embedder
     if not getattr(embedder, "_memoized", False):
         _memoize_embedder(embedder, embeddings)
-    if diarizer._neural is not None:
-        _memoize_segmenter(diarizer._neural.segmenter, counts)
+    if diarizer.neural is not None:
+        _memoize_segmenter(diarizer.neural.segmenter, counts)
 
 
 def _memoize_embedder(embedder, embeddings: DiskMemo) -> None:
@@ -143,12 +143,12 @@ class WindowDump:
 def patched(options: dict) -> list[tuple[object, str, object]]:
     """Apply the config's expert settings; returns what :func:`restore` puts back.
 
-    ``"_spectral"`` / ``"_vbx"``: keyword arguments of :func:`~diarize_plugin.spectral.spectral_labels`
-    / :func:`~diarize_plugin.vbx.vbx_labels`; ``"_counting"``: constants of :mod:`diarize_plugin.counting`.
+    ``"_spectral"`` / ``"_vbx"``: keyword arguments of :func:`~diarize_plugin.clustering.spectral.spectral_labels`
+    / :func:`~diarize_plugin.clustering.vbx.vbx_labels`; ``"_counting"``: constants of :mod:`diarize_plugin.clustering.counting`.
     """
     import functools
 
-    from diarize_plugin import counting, spectral, vbx
+    from diarize_plugin.clustering import counting, spectral, vbx
 
     saved = []
     for key, module, function in (("_spectral", spectral, "spectral_labels"), ("_vbx", vbx, "vbx_labels")):

@@ -1,7 +1,7 @@
 """Grid search of the webrtcvad smoothing parameters on the AMI excerpts (development tool).
 
 Prints the settings with the lowest detection error rate (missed + false alarm); the
-defaults of :func:`diarize_plugin.vad.detect_speech` were chosen with it.
+defaults of :func:`diarize_plugin.segmentation.vad.detect_speech` were chosen with it.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.ami import ami_files  # noqa: E402
 from benchmarks.vad import score  # noqa: E402
-from diarize_plugin.audio import load_audio  # noqa: E402
+from diarize_plugin.audio.decode import load_audio  # noqa: E402
 
 
 def main() -> None:

@@ -9,7 +9,7 @@ from itertools import pairwise
 from pathlib import Path, PurePosixPath
 
 from ..errors import DiarizeError
-from ..input_file import AUDIO_EXTENSIONS  # noqa: F401 (taken from a folder; re-exported)
+from ..audio.input_file import AUDIO_EXTENSIONS  # noqa: F401 (taken from a folder; re-exported)
 
 
 @dataclass(frozen=True)

@@ -23,9 +23,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .. import __version__
-from ..atomic import atomic_write_text
+from ..util.atomic import atomic_write_text
 from ..errors import DiarizeError
-from ..file_digest import sha256_of_files
+from ..util.file_digest import sha256_of_files
 from .settings import DiarizationSettings
 
 #: folder inside the output folder that holds the records
@@ -41,8 +41,9 @@ def made_with(settings: DiarizationSettings) -> dict[str, Any]:
     when VBx counts the speakers. Raises :class:`DiarizeError` when the embedder is unknown or
     its files are missing.
     """
-    files = sorted(BUNDLED_MODELS.glob("*.onnx")) + _embedder_files(settings.embedder, settings.model_dir)
-    if settings.counting in ("vbx", "auto"):
+    embedding = settings.options.embedding
+    files = sorted(BUNDLED_MODELS.glob("*.onnx")) + _embedder_files(embedding.embedder, embedding.model_dir)
+    if settings.options.clustering.counting in ("vbx", "auto"):
         files.append(BUNDLED_MODELS / "plda-campplus.npz")
     return {
         "diarize_plugin": __version__,
@@ -90,7 +91,7 @@ def write_record(
 
 
 def _embedder_files(embedder: str, model_dir: str | None) -> list[Path]:
-    if embedder == "campplus":
+    if embedder in ("campplus", "campplus-fp32"):  # bundled: already among the bundled models
         return []
     if embedder == "autospeech":
         from ..embed.model_store import autospeech_paths

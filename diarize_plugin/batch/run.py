@@ -8,7 +8,7 @@ from collections.abc import Callable, Generator, Iterable
 from pathlib import Path
 from typing import Any
 
-from ..atomic import atomic_write_text
+from ..util.atomic import atomic_write_text
 from ..errors import DiarizeError
 from .inputs import BatchInput, expand_inputs
 from .resume import finished_record, made_with, record_path, write_record

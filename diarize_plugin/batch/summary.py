@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from ..atomic import atomic_write_text
+from ..util.atomic import atomic_write_text
 
 #: what can become of a recording: diarized now, done by an earlier run, failed, or not
 #: reached (the run was interrupted)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DiarizeError
-from ..threads import MAX_DEFAULT_THREADS, THREADS_ENV, default_threads
+from ..util.threads import MAX_DEFAULT_THREADS, THREADS_ENV, default_threads
 from .inputs import BatchInput
 from .settings import DiarizationSettings
 
@@ -102,8 +102,8 @@ def diarize_file(path: str, output: str, settings: DiarizationSettings, threads:
 
 
 def _diarize(path: Path, output: Path, settings: DiarizationSettings, threads: int) -> FileResult:
-    from ..audio_source import decode_audio
-    from ..confidence.evidence import collecting
+    from ..audio.source import decode_audio
+    from ..diarization.evidence import collecting
     from ..formats import exclusive
 
     started = time.perf_counter()

@@ -15,6 +15,6 @@ channel_evidence``); this package's own names are light (no numpy), for the comm
 
 from __future__ import annotations
 
-from .modes import CHANNEL_MODES, DEFAULT_CHANNELS
+from .modes import CHANNEL_MODES, DEFAULT_CHANNELS, ChannelOptions
 
-__all__ = ["CHANNEL_MODES", "DEFAULT_CHANNELS"]
+__all__ = ["CHANNEL_MODES", "DEFAULT_CHANNELS", "ChannelOptions"]

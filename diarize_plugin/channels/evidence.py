@@ -17,29 +17,18 @@ from dataclasses import dataclass
 import numpy as np
 from pyannote.core import Annotation
 
-from ..audio_source import AudioSource
-from ..cluster import SpeakerBounds
+from ..audio.source import AudioSource
+from ..clustering.bounds import SpeakerBounds
 from ..errors import DiarizeError
 from .detection import ChannelLayout, detect_layout
 from .fusion import fuse
 from .levels import ChannelLevels, channel_levels
-from .modes import CHANNEL_MODES
-from .naming import channel_labels, check_channel_count, check_channel_names
+
+from .naming import channel_labels, check_channel_count
 from .source import ChannelAudio
 from .split import split_by_channel
 
 _LOG = logging.getLogger("diarize")
-
-
-def check_channel_options(channels: str, channel_names: Sequence[str] | None) -> None:
-    """Raise :class:`DiarizeError` for a ``channels`` mode or ``channel_names`` that
-    :class:`Diarizer` would refuse (loads nothing, reads no audio)."""
-    if channels not in CHANNEL_MODES:
-        raise DiarizeError(f"unknown channels mode {channels!r}; use one of {', '.join(CHANNEL_MODES)} (--channels)")
-    if channel_names is not None:
-        check_channel_names(channel_names)
-        if channels == "mix":
-            raise DiarizeError("--channel-names names the speaker of each channel; it needs --channels auto or split, not mix")
 
 
 def check_channel_input(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 from pyannote.core import Annotation, Segment, Timeline
 
-from ..frame_runs import true_runs
+from ..segmentation.frame_runs import true_runs
 
 #: gaps of one channel's own voice shorter than this (seconds) are bridged (pauses between words)
 BRIDGE_GAP_S = 0.3

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..audio_source import AudioSource
+from ..audio.source import AudioSource
 
 #: seconds per level frame
 FRAME_S = 0.05

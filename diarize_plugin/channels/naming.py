@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..errors import DiarizeError
-from ..turns import speaker_label
+from .modes import check_channel_names
+from ..diarization.turns import speaker_label
 
 
 def parse_channel_names(text: str) -> tuple[str, ...]:
@@ -20,18 +21,6 @@ def parse_channel_names(text: str) -> tuple[str, ...]:
     names = tuple(name.strip() for name in text.split(","))
     check_channel_names(names)
     return names
-
-
-def check_channel_names(names: Sequence[str]) -> None:
-    """Raise :class:`DiarizeError` unless ``names`` are at least two distinct, non-empty labels
-    without white space."""
-    if len(names) < 2:
-        raise DiarizeError(f"--channel-names needs one name per channel, comma-separated (agent,customer), not {','.join(names)!r}")
-    for name in names:
-        if not name or any(character.isspace() for character in name):
-            raise DiarizeError(f"--channel-names: {name!r} is not a name; give names without spaces, comma-separated (agent,customer)")
-    if len(set(names)) != len(names):
-        raise DiarizeError(f"--channel-names repeats a name ({','.join(names)}); give each channel its own name")
 
 
 def check_channel_count(names: Sequence[str] | None, channels: int, origin: str) -> None:

@@ -1,11 +1,11 @@
 """A recording whose channels are kept beside its mono mix: what ``--channels auto|split`` reads.
 
-The mix is exactly what :func:`~diarize_plugin.audio_source.decode_audio` gives (the channels
+The mix is exactly what :func:`~diarize_plugin.audio.source.decode_audio` gives (the channels
 averaged, then resampled: the same samples, so a recording the channel evidence leaves alone is
 diarized as it always was); each channel is resampled on its own. Everything is decoded in one
 pass over the file's blocks into temporary 16-bit files (115 MB per hour and per stream, on
 disk), so a long stereo recording is never held in memory. A mono file gives a plain
-:class:`~diarize_plugin.audio_source.DecodedAudio` and no channel files.
+:class:`~diarize_plugin.audio.source.DecodedAudio` and no channel files.
 """
 
 from __future__ import annotations
@@ -18,12 +18,13 @@ from pathlib import Path
 
 import numpy as np
 
-from ..audio import SAMPLE_RATE, mono_blocks, native_blocks, prepare_waveform
-from ..audio_source import (
-    _FOLDER_PREFIX, _SCALE, AudioSource, DecodedAudio, InMemoryAudio, _check_free_space, _disk_error,
+from ..audio import SAMPLE_RATE
+from ..audio.decode import mono_blocks, native_blocks, prepare_waveform
+from ..audio.source import (
+    FOLDER_PREFIX, SAMPLE_SCALE, AudioSource, DecodedAudio, InMemoryAudio, check_free_space, disk_error,
     remove_stale_folders,
 )
-from ..input_file import check_input_file, regular_file
+from ..audio.input_file import check_input_file, regular_file
 
 
 class ChannelAudio(AudioSource):
@@ -66,8 +67,8 @@ class ChannelAudio(AudioSource):
 def channel_audio_from_array(samples: np.ndarray, origin: str = "waveform") -> AudioSource:
     """A 16 kHz waveform array as a :class:`ChannelAudio` when it has several channels
     (``(samples, channels)`` or ``(channels, samples)``), else as an
-    :class:`~diarize_plugin.audio_source.InMemoryAudio` of its mono samples. The mix is what
-    :func:`~diarize_plugin.audio.prepare_waveform` gives."""
+    :class:`~diarize_plugin.audio.source.InMemoryAudio` of its mono samples. The mix is what
+    :func:`~diarize_plugin.audio.decode.prepare_waveform` gives."""
     mix = InMemoryAudio(prepare_waveform(samples, SAMPLE_RATE, origin=origin))
     array = np.asarray(samples)
     if array.ndim != 2 or min(array.shape) < 2:
@@ -82,8 +83,8 @@ def decode_with_channels(
     path: str | os.PathLike[str], temp_dir: str | os.PathLike[str] | None = None
 ) -> AudioSource:
     """Decode the recording at ``path`` once, in blocks: a :class:`ChannelAudio` when it has
-    several channels, else a :class:`~diarize_plugin.audio_source.DecodedAudio` (the same as
-    :func:`~diarize_plugin.audio_source.decode_audio`). Raises :class:`DiarizeError` as
+    several channels, else a :class:`~diarize_plugin.audio.source.DecodedAudio` (the same as
+    :func:`~diarize_plugin.audio.source.decode_audio`). Raises :class:`DiarizeError` as
     ``decode_audio`` does; the disk needs 115 MB per hour for the mix and for each channel."""
     with regular_file(check_input_file(path)) as source:
         return _decode(source, temp_dir)
@@ -91,10 +92,10 @@ def decode_with_channels(
 
 def decode_for_mode(path: str | os.PathLike[str], channels: str) -> AudioSource:
     """The recording at ``path`` decoded for the ``channels`` mode: mixed to mono alone
-    (:func:`~diarize_plugin.audio_source.decode_audio`) for ``"mix"``, else with its channels
+    (:func:`~diarize_plugin.audio.source.decode_audio`) for ``"mix"``, else with its channels
     kept (:func:`decode_with_channels`)."""
     if channels == "mix":
-        from ..audio_source import decode_audio
+        from ..audio.source import decode_audio
 
         return decode_audio(path)
     return decode_with_channels(path)
@@ -102,10 +103,10 @@ def decode_for_mode(path: str | os.PathLike[str], channels: str) -> AudioSource:
 
 def _decode(path: Path, temp_dir: str | os.PathLike[str] | None) -> AudioSource:
     remove_stale_folders(temp_dir)
-    folder = Path(tempfile.mkdtemp(prefix=f"{_FOLDER_PREFIX}{os.getpid()}-", dir=temp_dir))
+    folder = Path(tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-", dir=temp_dir))
     writer = _ChannelWriter(folder)
     try:
-        _check_free_space(path, folder)
+        check_free_space(path, folder)
         with open(folder / "audio.s16", "wb") as output:
             written = 0
             for block in mono_blocks(writer.tee(native_blocks(path)), origin=str(path)):
@@ -125,7 +126,7 @@ def _channel_audio(folder: Path, written: int, channel_lengths: list[int]) -> Ch
     """One folder per stream, so that each :class:`DecodedAudio` removes its own."""
     sources = []
     for index, length in enumerate(channel_lengths):
-        own = Path(tempfile.mkdtemp(prefix=f"{_FOLDER_PREFIX}{os.getpid()}-", dir=folder.parent))
+        own = Path(tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-", dir=folder.parent))
         os.replace(folder / f"channel{index}.s16", own / "audio.s16")
         sources.append(DecodedAudio(own / "audio.s16", min(length, written), own))
     return ChannelAudio(DecodedAudio(folder / "audio.s16", written, folder), sources)
@@ -176,9 +177,9 @@ class _ChannelWriter:
 
 
 def _write_pcm(output, samples: np.ndarray, folder: Path) -> int:
-    pcm = np.clip(np.rint(samples * _SCALE), -_SCALE, _SCALE - 1).astype("<i2")
+    pcm = np.clip(np.rint(samples * SAMPLE_SCALE), -SAMPLE_SCALE, SAMPLE_SCALE - 1).astype("<i2")
     try:
         output.write(pcm.tobytes())
     except OSError as error:
-        raise _disk_error(error, folder) from None
+        raise disk_error(error, folder) from None
     return len(pcm)

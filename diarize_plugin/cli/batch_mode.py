@@ -37,23 +37,16 @@ def is_batch(arguments: argparse.Namespace) -> bool:
 
 def run(arguments: argparse.Namespace) -> int:
     from ..batch import DiarizationSettings, run_batch
+    from .diarizer_options import diarizer_options
 
     _refuse_single_file_options(arguments)
     settings = DiarizationSettings(
-        embedder=arguments.embedder,
-        segmentation=arguments.segmentation or DiarizationSettings.segmentation,
-        threshold=arguments.threshold,
-        overlap_threshold=arguments.overlap_threshold,
-        vad_aggressiveness=arguments.vad_aggressiveness,
+        diarizer_options(arguments),
         num_speakers=arguments.num_speakers,
         min_speakers=arguments.min_speakers,
         max_speakers=arguments.max_speakers,
         output_format=arguments.format or "rttm",
         exclusive=arguments.exclusive,
-        model_dir=arguments.model_dir,
-        threads=arguments.threads,
-        counting=arguments.counting,
-        decoding=arguments.decoding,
     )
     summary = run_batch(
         arguments.input, arguments.out_dir, settings, jobs=arguments.jobs, scheduler=arguments.scheduler,

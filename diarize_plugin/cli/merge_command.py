@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ..errors import DiarizeError
-from ..input_file import check_input_file
+from ..audio.input_file import check_input_file
 from .common import EXIT_OK, ArgumentParser, add_verbosity, check_outputs, warn_all, write_outputs, writes_to_stream
 
 
@@ -30,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run(arguments: argparse.Namespace) -> int:
     from ..formats import read_rttm_file
-    from ..recording_match import require_same_recording
+    from ..transcript.recording_match import require_same_recording
     from ..transcript import (
         TRANSCRIPT_FORMATS, merge, read_transcript, require_shared_time, transcript_format_for, write_transcript,
     )
@@ -46,7 +46,7 @@ def run(arguments: argparse.Namespace) -> int:
     annotation = read_rttm_file(arguments.rttm, arguments.file_id)
     transcript = read_transcript(arguments.transcript)
     if arguments.names is not None:
-        from ..speaker_names import read_names, rename_speakers
+        from ..formats.speaker_names import read_names, rename_speakers
 
         annotation = rename_speakers(annotation, read_names(arguments.names))
     require_shared_time(annotation, transcript, rttm=arguments.rttm, transcript_name=arguments.transcript)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ..errors import DiarizeError
-from ..input_file import check_input_file
+from ..audio.input_file import check_input_file
 from .common import EXIT_OK, STDOUT, ArgumentParser, add_verbosity, check_outputs, warn_all, write_outputs
 
 
@@ -33,9 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run(arguments: argparse.Namespace) -> int:
     from ..formats import exclusive, read_rttm_file
-    from ..recording_match import require_same_recording
+    from ..transcript.recording_match import require_same_recording
     from ..report import report_html
-    from ..report.audio_source import audio_duration_s
+    from ..report.embedded_audio import audio_duration_s
 
     if not arguments.embed_limit_mb >= 0:
         raise DiarizeError(f"--embed-limit-mb must be 0 or more, got {arguments.embed_limit_mb}")
@@ -54,7 +54,7 @@ def run(arguments: argparse.Namespace) -> int:
     if arguments.exclusive:
         annotation = exclusive(annotation)
     if arguments.names is not None:
-        from ..speaker_names import read_names, rename_speakers
+        from ..formats.speaker_names import read_names, rename_speakers
 
         annotation = rename_speakers(annotation, read_names(arguments.names))
     transcript = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from ..embed.settings import DEFAULT_EMBEDDER
 from .common import EMBEDDER_HELP, ArgumentParser, EXIT_OK, EXIT_UNMATCH, add_verbosity, audio_inputs
 
 
@@ -16,7 +17,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("first", help="first recording ('-': standard input)")
     parser.add_argument("second", help="second recording ('-': standard input)")
-    parser.add_argument("--embedder", default="campplus", help=EMBEDDER_HELP)
+    parser.add_argument("--embedder", default=DEFAULT_EMBEDDER, help=EMBEDDER_HELP)
     parser.add_argument("--threshold", type=float, help="similarity at or above which it is a match (default: the model's own)")
     parser.add_argument("--model-dir", help="folder of downloaded models")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
@@ -28,12 +29,12 @@ def build_parser() -> argparse.ArgumentParser:
 def run(arguments: argparse.Namespace) -> int:
     from dataclasses import asdict
 
-    from ..input_file import check_input_file
+    from ..audio.input_file import check_input_file
 
     arguments.first, arguments.second = audio_inputs([arguments.first, arguments.second])
     for path in (arguments.first, arguments.second):  # before any model loads
         check_input_file(path)
-    from ..verification import format_verification, verify
+    from ..voices.verification import format_verification, verify
 
     result = verify(arguments.first, arguments.second, embedder=arguments.embedder,
                     threshold=arguments.threshold, model_dir=arguments.model_dir)

@@ -25,8 +25,8 @@ import math
 import numpy as np
 from pyannote.core import Annotation
 
-from ..transcript.turns import SpeakerTurns
-from .evidence import RunEvidence
+from ..transcript.speaker_turns import SpeakerTurns
+from ..diarization.evidence import RunEvidence
 
 FEATURE_NAMES = ("margin", "own_similarity", "no_centroid", "speech_probability", "overlap_probability", "log_duration")
 #: the similarity a rival centroid is taken to have when there is none (one speaker found):

@@ -18,13 +18,13 @@ from pyannote.core import Annotation
 
 from ..transcript.model import Segment, Transcript, Word
 from .calibration import Calibration, shipped_calibration
-from .evidence import RunEvidence
+from ..diarization.evidence import RunEvidence
 from .features import turn_features
 
 
 def turn_confidences(annotation: Annotation, evidence: RunEvidence, calibration: Calibration | None = None) -> list[float]:
     """One confidence (0-1) per turn of ``annotation``, in ``itertracks`` order, from what the run
-    that made it collected (:func:`~diarize_plugin.confidence.evidence.collecting`)."""
+    that made it collected (:func:`~diarize_plugin.diarization.evidence.collecting`)."""
     model = calibration or shipped_calibration()
     return [float(value) for value in model.confidences(turn_features(annotation, evidence))]
 

@@ -27,17 +27,19 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
-import onnxruntime as ort
 
+from ..audio import SAMPLE_RATE  # the rate the model was trained at
 from ..errors import DiarizeError
 from .base import SpeakerEmbedder
-from .onnx_session import BatchRunner, open_session
+from ..util.onnx_session import BatchRunner, open_session
 from .stft import magnitude_spectrogram
 
-SAMPLE_RATE = 16_000
+if TYPE_CHECKING:  # ONNX Runtime loads through util.onnx_session, which turns its telemetry off first
+    import onnxruntime as ort
+
 N_FFT = 512
 WIN_LENGTH = 400  # 25 ms at 16 kHz
 HOP_LENGTH = 160  # 10 ms at 16 kHz

@@ -9,7 +9,8 @@ from typing import Sequence
 
 import numpy as np
 
-from ..file_digest import sha256_of_files
+from ..audio import SAMPLE_RATE  # the rate the model was trained at
+from ..util.file_digest import sha256_of_files
 
 
 class SpeakerEmbedder(ABC):
@@ -22,9 +23,12 @@ class SpeakerEmbedder(ABC):
     #: short name used on the command line (``--embedder NAME``)
     name: str = "embedder"
     #: sample rate the model expects, in Hz
-    sample_rate: int = 16_000
+    sample_rate: int = SAMPLE_RATE
     #: cosine similarity at or above which two utterances are "the same speaker"
     default_threshold: float = 0.5
+    #: the PLDA trained on this model's embeddings, which VBx counting uses (``None``: VBx
+    #: estimates one from each recording; see :mod:`diarize_plugin.clustering.vbx`)
+    plda_path: Path | None = None
     #: files whose bytes define the embeddings (weights, normalisation statistics), in order
     model_files: tuple[Path, ...] = ()
 

@@ -12,24 +12,30 @@ from __future__ import annotations
 
 from collections import defaultdict
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
-import onnxruntime as ort
 
+from ..audio import SAMPLE_RATE  # the rate the model was trained at
 from .base import SpeakerEmbedder
+from .settings import CAMPPLUS_NAMES
 from .fbank import frame_samples, kaldi_fbank_batch, num_frames
-from .onnx_session import BatchRunner, open_session
+from ..util.onnx_session import BatchRunner, open_session
+
+if TYPE_CHECKING:  # ONNX Runtime loads through util.onnx_session, which turns its telemetry off first
+    import onnxruntime as ort
 
 #: the float32 export shipped inside the package (``--embedder campplus-fp32``)
 BUNDLED_FP32_MODEL_PATH = Path(__file__).resolve().parents[1] / "models" / "campplus.onnx"
 #: its int8 quantization, the default (``--embedder campplus``): 1.8 times less CPU, held-out
 #: cosine to float32 0.988 on average (``models/campplus.md``)
 BUNDLED_MODEL_PATH = BUNDLED_FP32_MODEL_PATH.with_name("campplus-int8.onnx")
+#: the PLDA trained on the bundled models' embeddings (``tools/train_plda.py``; the float32 and
+#: int8 models share it: their embeddings agree to a cosine of 0.986)
+BUNDLED_PLDA_PATH = BUNDLED_FP32_MODEL_PATH.with_name("plda-campplus.npz")
 
 # Model constants, from 3D-Speaker's CAM++ recipe (speakerlab/bin/infer_sv.py) and the checkpoint.
 #: sample rate the network was trained on, in Hz
-SAMPLE_RATE = 16_000
 #: log-mel bins per frame (ONNX input ``feats`` is N×T×80)
 FEATURE_DIM = 80
 #: embedding size of this checkpoint (ONNX output ``embeddings`` is N×192)
@@ -95,6 +101,11 @@ class CampPlusEmbedder(SpeakerEmbedder):
         """Size D of one embedding (192 for the bundled model)."""
         return self._dimension
 
+    @property
+    def plda_path(self) -> Path | None:  # type: ignore[override]
+        """:data:`BUNDLED_PLDA_PATH` for the bundled models (by name, with their 192 dimensions)."""
+        return BUNDLED_PLDA_PATH if self.name in CAMPPLUS_NAMES and self.dimension == EMBEDDING_DIM else None
+
     def embed_windows(self, windows: Sequence[np.ndarray]) -> np.ndarray:
         """Embed 16 kHz mono float32 windows in [-1, 1]; returns ``(N, D)`` float32, input order.
 
@@ -116,7 +127,7 @@ class CampPlusEmbedder(SpeakerEmbedder):
 
         def embed(batch: tuple[list[int], int]) -> np.ndarray:
             indices, used_samples = batch
-            feats = _normalized_fbank(np.stack([padded[index][:used_samples] for index in indices]))
+            feats = normalized_fbank(np.stack([padded[index][:used_samples] for index in indices]))
             return self._session.run(None, {self._input_name: feats})[0]
 
         for (indices, _), batch_embeddings in zip(batches, self._runner.map(embed, batches)):
@@ -155,7 +166,7 @@ def _repeat_to_minimum(waveform: np.ndarray) -> np.ndarray:
     return np.resize(waveform, minimum)
 
 
-def _normalized_fbank(waveforms: np.ndarray) -> np.ndarray:
+def normalized_fbank(waveforms: np.ndarray) -> np.ndarray:
     """``(N, T, 80)`` filterbanks of ``(N, S)`` waveforms, minus each window's mean over its
     frames (3D-Speaker's mean normalisation)."""
     feats = kaldi_fbank_batch(waveforms, SAMPLE_RATE, FEATURE_DIM)

@@ -19,6 +19,8 @@ from functools import lru_cache
 import numpy as np
 import scipy.fft
 
+from ..audio import SAMPLE_RATE  # the rate the model was trained at
+
 #: number of mel bands per frame
 NUM_MEL_BINS = 80
 #: frame length and shift, in milliseconds (Kaldi defaults)
@@ -43,7 +45,7 @@ def _fft_size(frame_length: int) -> int:
     return 1 << (frame_length - 1).bit_length()
 
 
-def num_frames(num_samples: int, sample_rate: int = 16_000) -> int:
+def num_frames(num_samples: int, sample_rate: int = SAMPLE_RATE) -> int:
     """Frames :func:`kaldi_fbank` returns for ``num_samples`` samples (``snip_edges``: whole frames only)."""
     frame_length, frame_shift = _frame_length(sample_rate), _frame_shift(sample_rate)
     if num_samples < frame_length:
@@ -51,7 +53,7 @@ def num_frames(num_samples: int, sample_rate: int = 16_000) -> int:
     return 1 + (num_samples - frame_length) // frame_shift
 
 
-def frame_samples(count: int, sample_rate: int = 16_000) -> int:
+def frame_samples(count: int, sample_rate: int = SAMPLE_RATE) -> int:
     """Samples that ``count`` frames read (the rest of a longer waveform is not used)."""
     return _frame_length(sample_rate) + (count - 1) * _frame_shift(sample_rate)
 
@@ -85,7 +87,7 @@ def _mel_filters(sample_rate: int, fft_size: int, num_mel_bins: int) -> np.ndarr
 
 
 def kaldi_fbank_batch(
-    waveforms: np.ndarray, sample_rate: int = 16_000, num_mel_bins: int = NUM_MEL_BINS
+    waveforms: np.ndarray, sample_rate: int = SAMPLE_RATE, num_mel_bins: int = NUM_MEL_BINS
 ) -> np.ndarray:
     """Log-mel filterbank features of equally long mono waveforms.
 
@@ -117,7 +119,7 @@ def kaldi_fbank_batch(
     return energies.reshape(samples.shape[0], count, num_mel_bins)
 
 
-def kaldi_fbank(waveform: np.ndarray, sample_rate: int = 16_000, num_mel_bins: int = NUM_MEL_BINS) -> np.ndarray:
+def kaldi_fbank(waveform: np.ndarray, sample_rate: int = SAMPLE_RATE, num_mel_bins: int = NUM_MEL_BINS) -> np.ndarray:
     """Log-mel filterbank features of one mono waveform.
 
     ``waveform``: 1-D samples in [-1, 1] at ``sample_rate`` Hz. Returns a ``(T, num_mel_bins)``

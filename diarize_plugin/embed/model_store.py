@@ -30,7 +30,7 @@ from tqdm import tqdm
 
 from ..errors import DiarizeError
 from .autospeech import N_BINS, WINDOW_FRAMES, load_bin_statistics
-from .onnx_session import open_session
+from ..util.onnx_session import open_session
 
 #: environment variable that overrides the model folder
 MODEL_DIR_ENV = "DIARIZE_MODEL_DIR"

@@ -15,11 +15,10 @@ from pathlib import Path
 
 from ..errors import DiarizeError
 from .base import SpeakerEmbedder
-from ..threads import resolve_threads
-from .onnx_session import open_session
+from .settings import DEFAULT_EMBEDDER, EMBEDDER_NAMES
+from ..util.threads import resolve_threads
+from ..util.onnx_session import open_session
 
-DEFAULT_EMBEDDER = "campplus"
-EMBEDDER_NAMES = ("campplus", "campplus-fp32", "autospeech")
 
 
 def load_embedder(

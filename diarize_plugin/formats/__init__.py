@@ -13,7 +13,7 @@ from typing import Mapping, Sequence
 
 from pyannote.core import Annotation
 
-from ..atomic import is_special_file
+from ..util.atomic import is_special_file
 from ..errors import DiarizeError
 from ..transcript.model import Transcript
 from .audacity import annotation_to_audacity, transcript_to_audacity
@@ -118,7 +118,7 @@ def render_annotation(
 def _doubtful(confidences: Sequence[float] | None) -> list[bool]:
     if confidences is None:
         raise DiarizeError("marking doubtful turns needs their confidences (diarize --mark-doubtful)")
-    from ..confidence import is_doubtful
+    from ..transcript.doubt import is_doubtful
 
     return [is_doubtful(value) for value in confidences]
 

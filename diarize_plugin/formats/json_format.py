@@ -4,7 +4,7 @@
      "segments": [{"start", "end", "speaker", "confidence"?}]}
 
 ``duration`` is the recording's length (when known); ``talk_time`` holds the figures the HTML
-report shows (:func:`~diarize_plugin.report.statistics.conversation_statistics`): per speaker
+report shows (:func:`~diarize_plugin.formats.statistics.conversation_statistics`): per speaker
 ``talk_time``, ``share``, ``turns``, ``longest_turn`` and ``overlap``, seconds and shares 0-1.
 Speakers named after enrolled people (``diarize --voices``) add ``"similarity": {name: cosine}``;
 turn confidences (:mod:`diarize_plugin.confidence`) add ``"confidence"`` to every segment.
@@ -18,7 +18,7 @@ from typing import Any, Mapping, Sequence
 from pyannote.core import Annotation, Segment
 
 from ..errors import DiarizeError
-from ..report.statistics import conversation_statistics
+from .statistics import conversation_statistics
 
 
 def annotation_to_json(

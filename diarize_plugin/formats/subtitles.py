@@ -11,7 +11,7 @@ from typing import Sequence
 
 from pyannote.core import Annotation
 
-from .timestamps import srt_timestamp, vtt_timestamp
+from ..util.timestamps import srt_timestamp, vtt_timestamp
 
 #: what follows the speaker of a cue whose speaker label is doubtful (``--mark-doubtful``)
 DOUBTFUL_MARK = " (?)"

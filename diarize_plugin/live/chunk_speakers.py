@@ -2,16 +2,16 @@
 
 diart's rule (Coria et al., 2021, "Overlap-aware low-latency online speaker diarization based on
 end-to-end local segmentation"): every few steps the latest 10 s chunk's local speakers (the
-powerset's 3, see :data:`~diarize_plugin.segmentation.POWERSET_CLASSES`) are embedded, each
+powerset's 3, see :data:`~diarize_plugin.segmentation.network.POWERSET_CLASSES`) are embedded, each
 from its own speech in the chunk (overlap left out while enough remains, as offline in
-:class:`~diarize_plugin.neural.NeuralDiarization`), and mapped to global speakers by a
+:class:`~diarize_plugin.diarization.neural.NeuralDiarization`), and mapped to global speakers by a
 constrained assignment (Hungarian algorithm: two local speakers of one chunk are never one
 speaker). A local speaker farther than ``new_speaker_distance`` from every free speaker starts a
 new one; a speaker's summary takes in a local speaker only when closer than
 ``update_distance``. A speaker stays a bounded sum of unit embeddings and a count
 (:class:`~diarize_plugin.live.speaker_summaries.SpeakerSummary`).
 
-A frame's speaker is then, as offline (:func:`~diarize_plugin.neural.reconstruct`), the global
+A frame's speaker is then, as offline (:func:`~diarize_plugin.diarization.local_speakers.reconstruct`), the global
 speaker with the most local activity there, summed over the matched chunks that cover it.
 """
 
@@ -23,9 +23,15 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from ..segmentation import NUM_LOCAL_SPEAKERS, POWERSET_CLASSES
+from ..embed.windows import MIN_WINDOW_S
+from ..segmentation.frames import frames_to_samples
+from ..segmentation.network import FRAME_STEP_S, NUM_LOCAL_SPEAKERS, POWERSET_CLASSES, SAMPLE_RATE
 from .speaker_summaries import OnlineSpeakers, SpeakerSummary
 
+#: least speech (seconds) of a local speaker in a chunk for it to be embedded; and the least
+#: speech without overlap for the overlap to be left out
+LOCAL_MIN_SPEECH_S = 0.25
+LOCAL_MIN_CLEAN_S = 1.0
 #: powerset class -> local speakers active in it, as a (7, 3) 0/1 matrix
 _LOCAL_OF_CLASS = np.zeros((len(POWERSET_CLASSES), NUM_LOCAL_SPEAKERS))
 for _index, _speakers in enumerate(POWERSET_CLASSES):
@@ -52,6 +58,23 @@ def local_speech_frames(activity: np.ndarray, min_clean_frames: int, min_frames:
         clean = active & alone
         found.append((speaker, clean if clean.sum() >= min_clean_frames else active))
     return found
+
+
+def local_speech_pieces(activity: np.ndarray, audio: np.ndarray, start: int) -> tuple[list[int], list[np.ndarray]]:
+    """The local speakers of one chunk worth embedding and their speech: ``activity`` (frames, 3),
+    ``audio`` the chunk's samples, ``start`` its first sample in the stream (samples before 0
+    are the silence before the stream)."""
+    found = local_speech_frames(
+        activity, int(round(LOCAL_MIN_CLEAN_S / FRAME_STEP_S)), int(round(LOCAL_MIN_SPEECH_S / FRAME_STEP_S))
+    )
+    speakers, pieces = [], []
+    for local, frames in found:
+        mask = frames_to_samples(frames, 0, len(audio))
+        mask[: max(-start, 0)] = False
+        if mask.sum() >= MIN_WINDOW_S * SAMPLE_RATE:
+            speakers.append(local)
+            pieces.append(audio[mask])
+    return speakers, pieces
 
 
 @dataclass(frozen=True)

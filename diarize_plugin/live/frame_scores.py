@@ -1,7 +1,7 @@
 """Per-frame probabilities of speech and of overlap, averaged over the 10 s chunks heard so far.
 
 The offline path averages every chunk onto one frame grid
-(:class:`~diarize_plugin.segmentation.FrameAverage`); here the grid rolls: frames are added as
+(:class:`~diarize_plugin.segmentation.network.FrameAverage`); here the grid rolls: frames are added as
 chunks arrive and dropped once they are final, so memory follows the chunk length, not the
 stream.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..segmentation import FRAMES_PER_CHUNK, FRAME_STEP_S
+from ..segmentation.network import FRAMES_PER_CHUNK, FRAME_STEP_S
 
 #: weight of a chunk's frames within this many seconds of its ends (the network sees too little
 #: context there): as offline (``edge_s=1.0``), they count only where no other chunk reaches

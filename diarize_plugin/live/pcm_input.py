@@ -18,7 +18,7 @@ import numpy as np
 import soxr
 
 from ..errors import DiarizeError
-from ..segmentation import SAMPLE_RATE
+from ..segmentation.network import SAMPLE_RATE
 
 #: bytes read from the source at most at once (about 0.1 s of 16 kHz stereo 16-bit audio)
 READ_BYTES = 8192

@@ -1,7 +1,7 @@
 """Incremental clustering of window embeddings against bounded per-speaker summaries.
 
 Each speaker is kept as the sum of its windows' unit embeddings and their count: the
-average-linkage distance of the offline clustering (:func:`diarize_plugin.cluster.average_linkage`,
+average-linkage distance of the offline clustering (:func:`diarize_plugin.clustering.ahc.average_linkage`,
 1 minus the mean cosine similarity over all pairs) between a window and a speaker, or between
 two speakers, is then ``1 - (a . b) / (n_a n_b)`` of their sums, so a window joins the speaker
 the offline clustering would have merged it with first, and two speakers that have drifted

@@ -6,12 +6,12 @@ The offline pipeline's stages, run as the audio comes (:class:`StreamingDiarizer
   its probabilities of speech and of two speakers at once are averaged, frame by frame, over
   the chunks heard so far (:class:`~diarize_plugin.live.frame_scores.RollingFrameAverage`),
   against the offline path's calibrated thresholds;
-- who speaks (``identity="local"``, the default; diart's rule, :mod:`.chunk_speakers`): every
-  :data:`LOCAL_STEP_S` the latest chunk's local speakers are embedded, each from its own speech
+- who speaks (``identity=LocalSpeakerMatching()``, the default; diart's rule,
+  :mod:`.chunk_speakers`): every second the latest chunk's local speakers are embedded, each from its own speech
   in the 10 s chunk, and matched to the stream's speakers by a constrained assignment (two local
   speakers of one chunk are never one speaker), a new speaker past ``new_speaker_distance``; a
   frame's speaker is the one with the most local activity there over the matched chunks.
-  ``identity="windows"`` (the first version): a 1.5 s window every ``step_s`` joins a speaker
+  ``identity=WindowLinkage()`` (the first version): a 1.5 s window every ``step_s`` joins a speaker
   by average linkage at the embedder's calibrated clustering threshold, and the windows that
   cover a frame vote for its speaker. Either way speakers are bounded summaries
   (:class:`~diarize_plugin.live.speaker_summaries.OnlineSpeakers`); two speakers that drift
@@ -31,18 +31,18 @@ from __future__ import annotations
 import os
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..decoding import OVERLAP_PROBABILITY, SPEECH_PROBABILITY
+from ..segmentation.settings import OVERLAP_PROBABILITY, SPEECH_PROBABILITY
 from ..embed.base import SpeakerEmbedder
-from ..embed.registry import DEFAULT_EMBEDDER, load_embedder
+from ..embed.settings import DEFAULT_EMBEDDER
+from ..embed.registry import load_embedder
 from ..errors import DiarizeError
-from ..neural import frames_to_samples
-from ..embed.onnx_session import open_session
-from ..segmentation import (
+from ..segmentation.frames import frames_to_samples
+from ..util.onnx_session import open_session
+from ..segmentation.network import (
     BUNDLED_MODEL_PATH,
     CHUNK_SAMPLES,
     FRAME_DURATION_SAMPLES,
@@ -50,20 +50,19 @@ from ..segmentation import (
     SAMPLE_RATE,
     speech_and_overlap_probability,
 )
-from ..windows import MIN_WINDOW_S
-from .chunk_speakers import MatchedChunk, local_activity, local_speech_frames, match_local_speakers, vote_frames
+from ..embed.windows import MIN_WINDOW_S
+from .chunk_speakers import MatchedChunk, local_activity, local_speech_pieces, match_local_speakers, vote_frames
 from .events import LiveEvent, SpeakerMerge, SpeakerNamed
 from .frame_scores import RollingFrameAverage, chunk_frame_weights
+from .options import DEFAULT_LATENCY_S, LiveIdentity, LocalSpeakerMatching, WindowLinkage, check_live_options
 from .speaker_summaries import OnlineSpeakers
 from .stream_buffer import SampleRing
 from .turn_settling import LabelledFrames, TurnSettler
+from .window_votes import LiveWindow, vote_windows
 
 if TYPE_CHECKING:
     from ..voices.identification import Gallery
 
-#: the ``latency_s`` range offered (seconds): under 1 s a window has not heard its speaker yet
-LATENCY_RANGE_S = (1.0, 10.0)
-DEFAULT_LATENCY_S = 2.0
 #: seconds of audio between processing points (segmentation chunk, embedding window, settling)
 STEP_S = 0.5
 #: first sample of frame ``i``'s share of the time line, minus ``i * FRAME_STEP_SAMPLES``
@@ -79,32 +78,8 @@ _RECENT_WINDOWS_S = 30.0
 LIVE_THRESHOLD_MARGIN = 0.10
 #: windows a speaker needs before it can be named after an enrolled person
 _NAMING_WINDOWS = 4
-#: how speakers are told apart: "local" (the network's local speakers of a chunk, matched to the
-#: stream's speakers every ``LOCAL_STEP_S``, :mod:`.chunk_speakers`) or "windows" (1.5 s windows
-#: joined by average linkage, :mod:`.speaker_summaries`)
-IDENTITIES = ("local", "windows")
-#: seconds of audio between two matchings of a chunk's local speakers ("local" identity)
-LOCAL_STEP_S = 1.0
-#: "local" identity, cosine distances to a speaker's centroid: over ``NEW_SPEAKER_DISTANCE``
-#: a local speaker is someone new, under ``UPDATE_DISTANCE`` it updates the speaker's summary,
-#: two speakers under ``MERGE_DISTANCE`` are merged
-NEW_SPEAKER_DISTANCE = 0.75
-UPDATE_DISTANCE = 0.5
-MERGE_DISTANCE = 0.4
-#: least speech (seconds) of a local speaker in a chunk for it to be embedded; and the least
-#: speech without overlap for the overlap to be left out
-LOCAL_MIN_SPEECH_S = 0.25
-LOCAL_MIN_CLEAN_S = 1.0
 
 EventCallback = Callable[[LiveEvent], None]
-
-
-@dataclass(frozen=True)
-class LiveWindow:
-    """An embedded window: its centre (seconds) and the speaker label it was given."""
-
-    centre_s: float
-    label: int
 
 
 class StreamingDiarizer:
@@ -139,16 +114,11 @@ class StreamingDiarizer:
         called with every event as it happens (besides being returned).
     model_dir:
         where downloaded models live.
-    window_s:
-        length of the embedding windows, seconds (``identity="windows"``).
     identity:
-        ``"local"`` (chunk-local speakers matched to speakers, the default) or ``"windows"``
-        (1.5 s windows by average linkage; ``threshold`` applies to it).
-    new_speaker_distance, update_distance, merge_distance:
-        ``identity="local"``: cosine distances to a speaker's centroid over which a local speaker
-        is someone new, under which it updates the speaker's summary, and under which two
-        speakers are merged (:data:`NEW_SPEAKER_DISTANCE`, :data:`UPDATE_DISTANCE`,
-        :data:`MERGE_DISTANCE`).
+        how speakers are told apart: :class:`~diarize_plugin.live.options.LocalSpeakerMatching`
+        (chunk-local speakers matched to speakers, the default) or
+        :class:`~diarize_plugin.live.options.WindowLinkage` (windows by average linkage; only
+        it uses ``threshold``).
 
     Everything runs on the calling thread, one ONNX Runtime thread.
     """
@@ -165,18 +135,15 @@ class StreamingDiarizer:
         provisional: bool = False,
         on_event: EventCallback | None = None,
         model_dir: str | os.PathLike[str] | None = None,
-        window_s: float = 1.5,
-        identity: str = "local",
-        new_speaker_distance: float = NEW_SPEAKER_DISTANCE,
-        update_distance: float = UPDATE_DISTANCE,
-        merge_distance: float = MERGE_DISTANCE,
+        identity: LiveIdentity = LocalSpeakerMatching(),
     ) -> None:
-        check_live_options(latency_s, threshold, overlap_threshold, max_speakers, window_s)
-        if identity not in IDENTITIES:
-            raise DiarizeError(f"identity must be one of {', '.join(IDENTITIES)}, not {identity!r}")
+        check_live_options(latency_s, threshold, overlap_threshold, max_speakers)
+        if not isinstance(identity, (LocalSpeakerMatching, WindowLinkage)):
+            raise DiarizeError(f"identity must be a LocalSpeakerMatching or a WindowLinkage, not {identity!r}")
+        identity.check()
         self.identity = identity
-        self.new_speaker_distance = float(new_speaker_distance)
-        self.update_distance = float(update_distance)
+        self._local = isinstance(identity, LocalSpeakerMatching)
+        window_s = identity.window_s if isinstance(identity, WindowLinkage) else WindowLinkage().window_s
         self.embedder = embedder if isinstance(embedder, SpeakerEmbedder) else load_embedder(embedder, model_dir, 1)
         calibrated = self.embedder.clustering_threshold + LIVE_THRESHOLD_MARGIN
         self.threshold = float(calibrated if threshold is None else threshold)
@@ -198,16 +165,16 @@ class StreamingDiarizer:
         # audio a chunk or a window may still need: the chunk ending at the newest point
         self._ring = SampleRing(CHUNK_SAMPLES + 2 * self._step + 2 * self._half_window)
         self._frames = RollingFrameAverage(values_per_frame=2)
-        if identity == "local":
+        if isinstance(identity, LocalSpeakerMatching):
             self.speakers = OnlineSpeakers(
                 self.threshold, max_speakers, merge_after=2, min_windows=1, rule="centroid",
-                merge_similarity=1.0 - float(merge_distance),
+                merge_similarity=1.0 - identity.merge_distance,
             )
         else:
             self.speakers = OnlineSpeakers(self.threshold, max_speakers)
         self._chunks: deque[MatchedChunk] = deque()
         self._chunk_weights = chunk_frame_weights()
-        self._local_every = max(int(round(LOCAL_STEP_S / STEP_S)), 1)
+        self._local_every = max(int(round(getattr(identity, "step_s", STEP_S) / STEP_S)), 1)
         self._points = 0
         self._latest_chunk: tuple[int, np.ndarray] | None = None
         self._recent_label = -1
@@ -267,7 +234,7 @@ class StreamingDiarizer:
     def _process(self, end: int, final_frame: int, closing: bool = False) -> list[LiveEvent]:
         self._segment(end)
         self._points += 1
-        if self.identity == "local":
+        if self._local:
             due = closing or self._points % self._local_every == 0
             events = self._match_chunk(end) if due else []
         else:
@@ -291,24 +258,15 @@ class StreamingDiarizer:
         assert self._latest_chunk is not None
         start, log_probs = self._latest_chunk
         activity = local_activity(log_probs)
-        frame_s = FRAME_STEP_SAMPLES / SAMPLE_RATE
-        found = local_speech_frames(
-            activity, int(round(LOCAL_MIN_CLEAN_S / frame_s)), int(round(LOCAL_MIN_SPEECH_S / frame_s))
-        )
-        audio = self._ring.read(start, end)
-        pieces, locals_ = [], []
-        for local, frames in found:
-            mask = frames_to_samples(frames, 0, len(audio))
-            if start < 0:  # before the stream: silence, not speech
-                mask[: -start] = False
-            if mask.sum() >= MIN_WINDOW_S * SAMPLE_RATE:
-                pieces.append(audio[mask])
-                locals_.append(local)
+        locals_, pieces = local_speech_pieces(activity, self._ring.read(start, end), start)
         labels = [-1] * activity.shape[1]
         if not pieces:
             return []
         embeddings = self.embedder.embed_windows(pieces)
-        matched = match_local_speakers(self.speakers, embeddings, self.new_speaker_distance, self.update_distance)
+        assert isinstance(self.identity, LocalSpeakerMatching)
+        matched = match_local_speakers(
+            self.speakers, embeddings, self.identity.new_speaker_distance, self.identity.update_distance
+        )
         for local, label in zip(locals_, matched):
             labels[local] = label
         first_frame = int(np.rint(start / FRAME_STEP_SAMPLES))
@@ -401,52 +359,12 @@ class StreamingDiarizer:
         return LabelledFrames(start, speech, overlap, first, second)
 
     def _vote(self, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
-        """Per frame, the speaker whose windows cover it with the most weight (a window counts
-        most at its centre; the nearest window where none covers) and the runner-up (-1: none)."""
-        if self.identity == "local":
+        """Per frame, the first and second speaker (-1: none), by the identity's rule."""
+        if self._local:
             fallback = self.speakers.established(self._recent_label) if self._recent_label >= 0 else -1
             return vote_frames(list(self._chunks), start, stop, self._chunk_weights, self.speakers.established, fallback)
-        count = stop - start
-        first = np.full(count, -1, dtype=np.int64)
-        second = np.full(count, -1, dtype=np.int64)
-        if not self._windows or count <= 0:
-            return first, second
-        centres_s = (np.arange(start, stop) * FRAME_STEP_SAMPLES + FRAME_DURATION_SAMPLES / 2) / SAMPLE_RATE
-        half_s = self._half_window / SAMPLE_RATE
-        labels = sorted({self.speakers.established(window.label) for window in self._windows})
-        column = {label: index for index, label in enumerate(labels)}
-        scores = np.zeros((count, len(labels)))
-        nearest = np.full(count, np.inf)
-        nearest_label = np.full(count, -1, dtype=np.int64)
-        for window in self._windows:
-            label = self.speakers.established(window.label)
-            distance = np.abs(centres_s - window.centre_s)
-            scores[:, column[label]] += np.where(distance < half_s, 1.0 - distance / half_s + 1e-3, 0.0)
-            closer = distance < nearest
-            nearest[closer], nearest_label[closer] = distance[closer], label
-        order = np.argsort(-scores, axis=1, kind="stable")
-        label_array = np.array(labels)
-        covered = scores[np.arange(count), order[:, 0]] > 0
-        first[:] = np.where(covered, label_array[order[:, 0]], nearest_label)
-        if len(labels) > 1:
-            runner_up = scores[np.arange(count), order[:, 1]] > 0
-            second[runner_up] = label_array[order[runner_up, 1]]
-            # overlap mostly happens where one speaker takes over from another: elsewhere the
-            # second voice is the speaker of the nearest window of someone else (as offline)
-            missing = np.flatnonzero(~runner_up)
-            if len(missing):
-                second[missing] = self._nearest_other(centres_s[missing], first[missing])
-        return first, second
-
-    def _nearest_other(self, times_s: np.ndarray, main: np.ndarray) -> np.ndarray:
-        """For each time, the label of the nearest window whose speaker is not ``main`` there."""
-        centres = np.array([window.centre_s for window in self._windows])
-        labels = np.array([self.speakers.established(window.label) for window in self._windows])
-        distance = np.abs(times_s[:, None] - centres[None, :])
-        distance[labels[None, :] == main[:, None]] = np.inf
-        nearest = np.argmin(distance, axis=1)
-        found = np.isfinite(distance[np.arange(len(times_s)), nearest])
-        return np.where(found, labels[nearest], -1)
+        half_window_s = self._half_window / SAMPLE_RATE
+        return vote_windows(self._windows, start, stop, half_window_s, self.speakers.established)
 
     def _forget(self, final_frame: int) -> None:
         """Drop the frames and windows that can no longer matter."""
@@ -476,24 +394,3 @@ class StreamingDiarizer:
             for event in events:
                 self.on_event(event)
         return events
-
-
-def check_live_options(
-    latency_s: float,
-    threshold: float | None = None,
-    overlap_threshold: float | None = None,
-    max_speakers: int | None = None,
-    window_s: float = 1.5,
-) -> None:
-    """Raise :class:`DiarizeError` for options :class:`StreamingDiarizer` refuses (loads nothing)."""
-    low, high = LATENCY_RANGE_S
-    if not low <= latency_s <= high:
-        raise DiarizeError(f"latency must be between {low:g} and {high:g} seconds, not {latency_s:g} (--latency)")
-    if threshold is not None and not 0.0 < threshold < 2.0:
-        raise DiarizeError(f"threshold must be a cosine distance between 0 and 2, not {threshold}")
-    if overlap_threshold is not None and not 0.0 < overlap_threshold < 1.0:
-        raise DiarizeError(f"overlap_threshold is a probability between 0 and 1, not {overlap_threshold}")
-    if max_speakers is not None and max_speakers < 1:
-        raise DiarizeError(f"max_speakers must be at least 1, not {max_speakers}")
-    if not 0.4 <= window_s <= 3.0:
-        raise DiarizeError(f"window_s must be between 0.4 and 3 seconds, not {window_s}")

@@ -2,7 +2,7 @@
 
 A turn is reported as soon as its first frames settle, again (same id, later end) each time
 more of it settles, and closed once its speaker has been silent for
-:data:`~diarize_plugin.neural.SAME_SPEAKER_GAP_S` (a shorter pause belongs to the turn, as
+:data:`~diarize_plugin.diarization.neural.SAME_SPEAKER_GAP_S` (a shorter pause belongs to the turn, as
 offline). A second voice in overlapped frames is a turn of its own.
 """
 
@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..frame_runs import true_runs
-from ..neural import MIN_OVERLAP_S, SAME_SPEAKER_GAP_S
-from ..segmentation import FRAME_DURATION_SAMPLES, FRAME_STEP_SAMPLES, SAMPLE_RATE
-from ..turns import speaker_label
+from ..segmentation.frame_runs import true_runs
+from ..diarization.overlap import MIN_OVERLAP_S, SAME_SPEAKER_GAP_S
+from ..segmentation.network import FRAME_DURATION_SAMPLES, FRAME_STEP_SAMPLES, SAMPLE_RATE
+from ..diarization.turns import speaker_label
 from .events import LiveEvent, LiveTurn
 
 _FRAME_OFFSET_SAMPLES = FRAME_DURATION_SAMPLES / 2 - FRAME_STEP_SAMPLES / 2

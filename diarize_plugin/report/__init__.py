@@ -11,21 +11,21 @@ per-speaker statistics; :func:`annotation_to_svg` draws the timeline as SVG;
 
 from __future__ import annotations
 
-from .audio_source import DEFAULT_EMBED_LIMIT_BYTES, AudioSource, audio_source
+from .embedded_audio import DEFAULT_EMBED_LIMIT_BYTES, EmbeddedAudio, embedded_audio
 from .page import render_report, report_html, write_report
 from .palette import OKABE_ITO, SpeakerStyle, speaker_style
-from .statistics import ConversationStatistics, SpeakerStatistics, conversation_statistics
+from ..formats.statistics import ConversationStatistics, SpeakerStatistics, conversation_statistics
 from .svg import annotation_to_svg
 
 __all__ = [
     "DEFAULT_EMBED_LIMIT_BYTES",
     "OKABE_ITO",
-    "AudioSource",
+    "EmbeddedAudio",
     "ConversationStatistics",
     "SpeakerStatistics",
     "SpeakerStyle",
     "annotation_to_svg",
-    "audio_source",
+    "embedded_audio",
     "conversation_statistics",
     "render_report",
     "report_html",

@@ -22,14 +22,14 @@ from typing import Any, Mapping, Sequence
 
 from pyannote.core import Annotation
 
-from ..atomic import atomic_write_text
-from ..confidence.doubt import is_doubtful
+from ..transcript.doubt import is_doubtful
+from ..util.atomic import atomic_write_text
 from ..formats.document_date import document_date
-from ..formats.timestamps import clock_timestamp
+from ..util.timestamps import clock_timestamp
 from ..transcript.model import Transcript
-from .audio_source import DEFAULT_EMBED_LIMIT_BYTES, AudioSource, audio_duration_s, audio_source
+from .embedded_audio import DEFAULT_EMBED_LIMIT_BYTES, EmbeddedAudio, audio_duration_s, embedded_audio
 from .palette import speaker_style
-from .statistics import ConversationStatistics, conversation_statistics, overlap
+from ..formats.statistics import ConversationStatistics, conversation_statistics, overlap
 
 #: distributions whose versions the report names
 _VERSIONED = ("diarize-plugin", "onnxruntime", "numpy", "pyannote.core")
@@ -78,7 +78,7 @@ def report_html(
     """The text :func:`write_report` writes to ``report_path`` (the audio is linked relative to
     it when not embedded), for callers that write it themselves. ``confidences``: one per turn
     (``itertracks`` order); doubtful turns and transcript lines are then marked."""
-    source = audio_source(audio_path, report_path, embed_limit_bytes)
+    source = embedded_audio(audio_path, report_path, embed_limit_bytes)
     return render_report(
         annotation, source, transcript=transcript, options=options,
         duration_s=duration_s if duration_s is not None else audio_duration_s(audio_path),
@@ -88,7 +88,7 @@ def report_html(
 
 def render_report(
     annotation: Annotation,
-    audio: AudioSource,
+    audio: EmbeddedAudio,
     *,
     transcript: Transcript | None = None,
     options: Mapping[str, Any] | None = None,
@@ -188,7 +188,7 @@ def _statistics_table(statistics: ConversationStatistics, labels: list[str]) -> 
     )
 
 
-def _about_table(options: Mapping[str, Any], audio: AudioSource, generated_at: dt.datetime) -> str:
+def _about_table(options: Mapping[str, Any], audio: EmbeddedAudio, generated_at: dt.datetime) -> str:
     rows = [(f"--{str(key).replace('_', '-')}", str(value)) for key, value in options.items()]
     rows.append(("audio", "embedded (MP3, mono, 32 kbit/s)" if audio.embedded else f"linked: {audio.url}"))
     rows += [(name, _version(name)) for name in _VERSIONED]

@@ -13,9 +13,9 @@ from xml.sax.saxutils import escape, quoteattr
 
 from pyannote.core import Annotation
 
-from ..formats.timestamps import clock_timestamp
+from ..util.timestamps import clock_timestamp
 from .palette import speaker_style
-from .statistics import overlap
+from ..formats.statistics import overlap
 
 _LABEL_W, _AXIS_H, _LANE_H, _OVERLAP_H, _PAD = 140, 22, 24, 14, 4
 _TICK_STEPS_S = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200)

@@ -34,7 +34,7 @@ from pyannote.core import Annotation
 
 from ..errors import DiarizeError
 from .model import Segment, Transcript, Word
-from .turns import SpeakerTurns
+from .speaker_turns import SpeakerTurns
 from .untimed import split_untimed
 
 #: how far (seconds) a word may lie from the nearest speaker turn and still be given it

@@ -9,7 +9,7 @@ from typing import Any, Callable
 from ..errors import DiarizeError
 from .model import Transcript
 from .plain_text import format_plain_text
-from .subtitles import format_srt, format_vtt, parse_srt, parse_vtt
+from .subtitle_files import format_srt, format_vtt, parse_srt, parse_vtt
 from .whisper_json import format_whisper_json, parse_whisper_json
 
 #: formats :func:`write_transcript` can produce, by the name the CLI uses

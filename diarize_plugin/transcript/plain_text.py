@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..formats.timestamps import clock_timestamp
+from ..util.timestamps import clock_timestamp
 from .model import Segment, Transcript
 
 

@@ -19,7 +19,7 @@ from dataclasses import replace
 import numpy as np
 
 from .model import Segment
-from .turns import SpeakerTurns
+from .speaker_turns import SpeakerTurns
 
 
 def split_untimed(

@@ -4,7 +4,9 @@
   says where it lives and keeps it owner-only; :mod:`.transfer` exports and imports it as JSON.
 - :mod:`.enrollment` (:func:`enroll`): a voiceprint per recording of one person.
 - :mod:`.identification` (:class:`Gallery`): who is this voice, or unknown (open set).
-- :mod:`.naming` (:func:`name_speakers`): the speakers of a diarization named one-to-one.
+- :mod:`.naming` (:func:`name_speakers`): the speakers of a diarization named one-to-one;
+  :func:`.diarize_with_voices.run_with_voices` diarizes and names in one call.
+- :mod:`.verification` (:func:`~.verification.verify`): are two recordings the same speaker.
 
 >>> from diarize_plugin import Diarizer                                # doctest: +SKIP
 >>> from diarize_plugin.voices import VoiceStore, Gallery, enroll, identify
@@ -20,7 +22,8 @@ from .enrollment import enroll
 from .identification import Candidate, Gallery, Identification, identify
 from .location import VOICE_DB_ENV, voice_db_path
 from .naming import SpeakerName, SpeakerNaming, name_speakers
-from .store import Person, Voiceprint, VoiceStore
+from .people import Person, Voiceprint
+from .store import VoiceStore
 from .transfer import export_voices, import_voices
 
 __all__ = [

@@ -12,12 +12,13 @@ import numpy as np
 from pyannote.core import Segment
 
 from ..errors import DiarizeError
-from ..input_file import is_regular_file
+from ..audio.input_file import is_regular_file
 from .recording import MIN_ENROLL_SPEECH_S, MIN_RECORDING_SPEECH_S, recording_sha256, recording_voice
-from .store import Person, Voiceprint, VoiceStore, check_name, now_utc
+from .people import Person, Voiceprint, check_name, now_utc
+from .store import VoiceStore
 
 if TYPE_CHECKING:
-    from ..pipeline import Diarizer
+    from ..diarization.pipeline import Diarizer
 
 
 def enroll(
@@ -33,7 +34,7 @@ def enroll(
     recordings make a better print) and return the person as stored.
 
     ``recordings``: audio files (or 16 kHz waveforms) of the person alone; ``segment``: the
-    part of each to use, in seconds. ``diarizer``: a :class:`diarize_plugin.pipeline.Diarizer`
+    part of each to use, in seconds. ``diarizer``: a :class:`diarize_plugin.diarization.pipeline.Diarizer`
     (its embedder makes the prints). A person's recordings are pooled: each needs
     :data:`MIN_RECORDING_SPEECH_S` of speech (a shorter one is named in a warning), and all of
     them together, with what the person has already, ``min_speech_s``. A recording already

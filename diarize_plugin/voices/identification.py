@@ -16,12 +16,13 @@ import numpy as np
 
 from ..embed.base import SpeakerEmbedder
 from ..errors import DiarizeError
-from .store import Voiceprint, VoiceStore
+from .people import Voiceprint
+from .store import VoiceStore
 
 if TYPE_CHECKING:
     from pyannote.core import Segment
 
-    from ..pipeline import Diarizer
+    from ..diarization.pipeline import Diarizer
 
 
 @dataclass(frozen=True)
@@ -153,7 +154,7 @@ def identify(
 ) -> Identification:
     """Who speaks in ``audio`` (a file or a 16 kHz waveform; ``segment``: the part to use)?
 
-    ``diarizer``: a :class:`diarize_plugin.pipeline.Diarizer` with the gallery's embedder.
+    ``diarizer``: a :class:`diarize_plugin.diarization.pipeline.Diarizer` with the gallery's embedder.
     ``threshold``: cosine similarity from which the best person is named (default: the
     embedder's calibrated ``identification_threshold``). ``top``: how many candidates to
     return. Raises :class:`DiarizeError` for unreadable audio, less than 1 s of speech, or

@@ -15,6 +15,7 @@ import numpy as np
 from pyannote.core import Annotation
 from scipy.optimize import linear_sum_assignment
 
+from ..audio.source import AudioSource
 from ..embed.base import SpeakerEmbedder
 from .identification import Gallery
 from .speaker_speech import solo_speech, speech_samples
@@ -53,16 +54,16 @@ class SpeakerNaming:
 
 
 def name_speakers(
-    annotation: Annotation, waveform: np.ndarray, embedder: SpeakerEmbedder, gallery: Gallery, threshold: float
+    annotation: Annotation, audio: AudioSource, embedder: SpeakerEmbedder, gallery: Gallery, threshold: float
 ) -> SpeakerNaming:
     """``annotation``'s speakers named after ``gallery``'s people, one-to-one, where their
-    similarity reaches ``threshold``. ``waveform``: the diarized 16 kHz audio; ``embedder``: the
+    similarity reaches ``threshold``. ``audio``: the diarized 16 kHz recording; ``embedder``: the
     model the gallery's prints were made with."""
     labels = list(annotation.labels())
     if not labels:
         return SpeakerNaming(annotation, ())
     embeddings = np.stack(
-        [embedder.embed_utterance(speech_samples(waveform, solo_speech(annotation, label), POOLED_S)) for label in labels]
+        [embedder.embed_utterance(speech_samples(audio, solo_speech(annotation, label), POOLED_S)) for label in labels]
     )
     similarity = gallery.similarities(embeddings)
     pairs = one_to_one(similarity, threshold)

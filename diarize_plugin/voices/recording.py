@@ -1,7 +1,7 @@
 """The one voice of a recording: its speech, found by diarization, as one embedding.
 
 Enrollment and identification take recordings of one person. The recording (or the part of it
-given by ``segment``) must hold enough speech (:func:`diarize_plugin.speech_amount.require_speech`:
+given by ``segment``) must hold enough speech (:func:`diarize_plugin.segmentation.speech_amount.require_speech`:
 where the segmentation network and webrtcvad both hear a voice); it is diarized and must hold
 exactly one speaker, whose speech (where nobody else talks) is embedded in one piece
 (:meth:`SpeakerEmbedder.embed_utterance`).
@@ -18,14 +18,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 from pyannote.core import Segment
 
-from ..audio import SAMPLE_RATE, load_audio
+from ..audio.decode import SAMPLE_RATE, load_audio
+from ..audio.source import InMemoryAudio
 from ..errors import DiarizeError
-from ..file_digest import sha256_of_files
-from ..speech_amount import require_speech
+from ..util.file_digest import sha256_of_files
+from ..segmentation.speech_amount import require_speech
 from .speaker_speech import solo_speech, speech_samples
 
 if TYPE_CHECKING:
-    from ..pipeline import Diarizer
+    from ..diarization.pipeline import Diarizer
 
 #: seconds of speech a person's recordings need, together, to be enrolled
 MIN_ENROLL_SPEECH_S = 3.0
@@ -58,7 +59,7 @@ def recording_voice(
 ) -> Voice:
     """The voice of ``audio`` (a file, or a 16 kHz mono waveform) inside ``segment`` (seconds).
 
-    ``diarizer``: a :class:`diarize_plugin.pipeline.Diarizer`; its embedder makes the
+    ``diarizer``: a :class:`diarize_plugin.diarization.pipeline.Diarizer`; its embedder makes the
     embedding. ``warn_below_s``: seconds of speech under which a warning names the recording
     (default: ``min_speech_s``, at least 3). Raises :class:`DiarizeError` when the audio cannot be read, the segment lies
     outside it, it holds less than ``min_speech_s`` seconds of speech, or more than one speaker.
@@ -81,7 +82,7 @@ def recording_voice(
             "only they speak with --segment START-END"
         )
     speech = solo_speech(annotation, speakers[0])
-    embedding = diarizer.embedder.embed_utterance(speech_samples(waveform, speech, MAX_SPEECH_S))
+    embedding = diarizer.embedder.embed_utterance(speech_samples(InMemoryAudio(waveform), speech, MAX_SPEECH_S))
     return Voice(np.asarray(embedding, dtype=np.float32), float(min(speech.duration(), MAX_SPEECH_S)), name, sha256)
 
 

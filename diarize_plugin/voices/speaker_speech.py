@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 from pyannote.core import Annotation, Timeline
 
-from ..audio import SAMPLE_RATE
-from ..audio_source import AudioSource, as_audio_source
+from ..audio.decode import SAMPLE_RATE
+from ..audio.source import AudioSource
 
 #: below this many seconds of speech heard alone, overlapped speech is used as well
 MIN_SOLO_S = 2.0
@@ -21,12 +21,10 @@ def solo_speech(annotation: Annotation, label: str) -> Timeline:
     return alone if alone.duration() >= MIN_SOLO_S else own
 
 
-def speech_samples(waveform: np.ndarray | AudioSource, speech: Timeline, max_s: float | None = None) -> np.ndarray:
-    """The samples of ``waveform`` (16 kHz, an array or an
-    :class:`~diarize_plugin.audio_source.AudioSource`) inside ``speech``, concatenated in time
+def speech_samples(audio: AudioSource, speech: Timeline, max_s: float | None = None) -> np.ndarray:
+    """The samples of 16 kHz ``audio`` inside ``speech``, concatenated in time
     order; at most ``max_s`` seconds, taken evenly from the whole timeline so that a long
     recording is represented by all of it, not only its start. Only those samples are read."""
-    audio = as_audio_source(waveform)
     spans = [_clipped(int(segment.start * SAMPLE_RATE), int(segment.end * SAMPLE_RATE), audio.num_samples) for segment in speech]
     lengths = np.array([stop - start for start, stop in spans], dtype=np.int64)
     total = int(lengths.sum())

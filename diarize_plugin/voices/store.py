@@ -18,11 +18,8 @@ of speech it was made from, the source file's name and sha256, when). Never audi
 from __future__ import annotations
 
 import os
-import re
 import sqlite3
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator, Sequence
 
@@ -30,6 +27,7 @@ import numpy as np
 
 from ..errors import DiarizeError
 from .location import FILE_MODE, create_private_file, voice_db_path
+from .people import Person, Voiceprint, check_name, now_utc
 
 #: ``PRAGMA application_id`` of a diarize-plugin voice database ("DzVc")
 APPLICATION_ID = 0x447A5663
@@ -60,70 +58,12 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
-#: longest accepted person name, in characters
-MAX_NAME_LENGTH = 200
-#: diarization names unnamed speakers like this; a person may not be called so
-RESERVED_NAME = re.compile(r"SPEAKER_\d+")
 _SQLITE_HEADER = b"SQLite format 3\x00"
 #: the voiceprint columns :meth:`VoiceStore._voiceprint` reads, in its order
 _PRINT_COLUMNS = (
     "voiceprints.embedder, voiceprints.model_sha256, voiceprints.dimension, voiceprints.embedding, "
     "voiceprints.speech_s, voiceprints.source_name, voiceprints.source_sha256, voiceprints.created"
 )
-
-
-@dataclass(frozen=True)
-class Voiceprint:
-    """The embedding of one enrolled recording, and where it came from.
-
-    ``embedding``: ``(D,)`` float32. ``embedder`` / ``model_sha256``: the model that made it
-    (prints of different models are never compared). ``speech_s``: seconds of speech embedded.
-    ``source_name`` / ``source_sha256``: the recording's file name and the sha256 of its bytes.
-    ``created``: ISO 8601 UTC time of enrollment.
-    """
-
-    embedding: np.ndarray
-    embedder: str
-    model_sha256: str
-    speech_s: float
-    source_name: str
-    source_sha256: str
-    created: str
-
-
-@dataclass(frozen=True)
-class Person:
-    """An enrolled person: ``name``, ``created`` (ISO 8601 UTC), ``note``, their voiceprints."""
-
-    name: str
-    created: str
-    note: str
-    voiceprints: tuple[Voiceprint, ...]
-
-    @property
-    def speech_s(self) -> float:
-        """Seconds of speech over all voiceprints."""
-        return float(sum(print_.speech_s for print_ in self.voiceprints))
-
-
-def now_utc() -> str:
-    """The current time as ISO 8601 UTC, to the second."""
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
-def check_name(name: str) -> str:
-    """``name`` without surrounding blanks; :class:`DiarizeError` if empty, too long, holding
-    control characters, or shaped like an unnamed speaker (``SPEAKER_00``)."""
-    cleaned = str(name).strip()
-    if not cleaned:
-        raise DiarizeError("a person's name cannot be empty; give a name such as 'Alice'")
-    if len(cleaned) > MAX_NAME_LENGTH:
-        raise DiarizeError(f"a person's name has at most {MAX_NAME_LENGTH} characters; {len(cleaned)} given")
-    if any(ord(character) < 32 or ord(character) == 127 for character in cleaned):
-        raise DiarizeError(f"the name {cleaned!r} holds control characters; give a printable name")
-    if RESERVED_NAME.fullmatch(cleaned):
-        raise DiarizeError(f"{cleaned!r} is how diarization labels unknown speakers; give the person another name")
-    return cleaned
 
 
 class VoiceStore:

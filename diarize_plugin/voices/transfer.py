@@ -21,10 +21,11 @@ from typing import Any
 
 import numpy as np
 
-from ..atomic import atomic_write_text
+from ..util.atomic import atomic_write_text
 from ..errors import DiarizeError
 from .location import FILE_MODE
-from .store import Person, Voiceprint, VoiceStore, check_name
+from .people import Person, Voiceprint, check_name
+from .store import VoiceStore
 
 FORMAT_NAME = "diarize-plugin voices"
 FORMAT_VERSION = 1
