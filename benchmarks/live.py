@@ -262,6 +262,7 @@ def main() -> None:
     parser.add_argument("--new-speaker-distance", type=float, help="local identity: distance over which a speaker is new")
     parser.add_argument("--update-distance", type=float, help="local identity: distance under which a summary updates")
     parser.add_argument("--merge-distance", type=float, help="local identity: distance under which speakers merge")
+    parser.add_argument("--local-step-s", type=float, help="local identity: seconds between two matchings")
     parser.add_argument("--memory-run", help=argparse.SUPPRESS)
     parser.add_argument("--options-json", default="{}", help=argparse.SUPPRESS)
     arguments = parser.parse_args()
@@ -269,6 +270,7 @@ def main() -> None:
         name: value for name, value in (
             ("identity", arguments.identity), ("new_speaker_distance", arguments.new_speaker_distance),
             ("update_distance", arguments.update_distance), ("merge_distance", arguments.merge_distance),
+            ("step_s", arguments.local_step_s),
         ) if value is not None
     }
     if arguments.memory_run:
