@@ -7,8 +7,8 @@ The offline pipeline's stages, run as the audio comes (:class:`StreamingDiarizer
   the chunks heard so far (:class:`~diarize_plugin.live.frame_scores.RollingFrameAverage`),
   against the offline path's calibrated thresholds;
 - who speaks (``identity=LocalSpeakerMatching()``, the default; diart's rule,
-  :mod:`.chunk_speakers`): every 0.5 s the latest chunk's local speakers are embedded, each from its own speech
-  in the 10 s chunk, and matched to the stream's speakers by a constrained assignment (two local
+  :mod:`.chunk_speakers`): every 0.5 s the latest chunk's local speakers are embedded, each
+  from its own speech in the 10 s chunk, and matched to the stream's speakers by a constrained assignment (two local
   speakers of one chunk are never one speaker), a new speaker past ``new_speaker_distance``; a
   frame's speaker is the one with the most local activity there over the matched chunks.
   ``identity=WindowLinkage()`` (the first version): a 1.5 s window every ``step_s`` joins a speaker
