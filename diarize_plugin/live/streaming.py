@@ -313,7 +313,8 @@ class StreamingDiarizer:
             self.speakers.merge(kept, absorbed)
             if absorbed in self._names and kept not in self._names:
                 self._names[kept] = self._names.pop(absorbed)
-            events.append(SpeakerMerge(self._settler.label_name(absorbed), self._settler.label_name(kept), at_s))
+            if self._settler.has_reported(absorbed):  # a label nobody saw needs no report
+                events.append(SpeakerMerge(self._settler.label_name(absorbed), self._settler.label_name(kept), at_s))
             merge = self.speakers.find_merge()
         for kept, absorbed in self.speakers.strays():
             self.speakers.merge(kept, absorbed)
