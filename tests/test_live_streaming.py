@@ -174,3 +174,21 @@ def test_the_exit_result_applies_merges_but_the_reports_keep_their_labels() -> N
     ])
     assert collected.annotation().labels() == ["SPEAKER_00"]
     assert collected.annotation(apply_merges=False).labels() == ["SPEAKER_00", "SPEAKER_01"]
+
+
+def test_options_object_and_flat_keywords_are_the_same_and_not_both(campplus) -> None:
+    import pickle
+
+    from diarize_plugin.live import LiveOptions, WindowLinkage
+
+    options = LiveOptions(latency_s=3.0, provisional=True, identity=WindowLinkage())
+    assert pickle.loads(pickle.dumps(options)) == options
+    assert StreamingDiarizer(campplus, options).options == StreamingDiarizer(
+        campplus, latency_s=3.0, provisional=True, identity=WindowLinkage()
+    ).options
+    with pytest.raises(DiarizeError, match="not both"):
+        StreamingDiarizer(campplus, options, latency_s=2.0)
+    with pytest.raises(DiarizeError, match="latency"):
+        LiveOptions(latency_s=0.2)  # checked once, when made
+    with pytest.raises(TypeError, match="window_s"):
+        StreamingDiarizer(campplus, window_s=1.0)

@@ -40,10 +40,6 @@ KNOWN_WIDE = {
     # belong in one value of their own, and confidence with also_speakers (the transcript-extras
     # branch, merged as this was being written) in another
     ("transcript.model", "Segment"): 11,
-    # the live branch's flat keywords (embedder, threshold, latency, speakers, overlap, gallery,
-    # naming threshold, provisional, callback, model folder, window): a LiveOptions value as
-    # DiarizerOptions is the follow-up
-    ("live.streaming", "StreamingDiarizer"): 11,
 }
 
 

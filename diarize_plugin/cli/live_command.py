@@ -60,7 +60,7 @@ def run(arguments: argparse.Namespace) -> int:
     from ..embed.registry import load_embedder
     from ..errors import DiarizeError
     from ..formats import format_for_path, render_annotation
-    from ..live import LiveAnnotation, StreamingDiarizer, check_live_options
+    from ..live import LiveAnnotation, LiveOptions, StreamingDiarizer, check_live_options
     from ..live.pcm_input import blocks_from, check_pcm_format, follow_reader, stream_reader
     from ..voices import Gallery
 
@@ -79,11 +79,11 @@ def run(arguments: argparse.Namespace) -> int:
     try:
         embedder = load_embedder(arguments.embedder, arguments.model_dir, 1)
         gallery = None if arguments.voices is None else Gallery.from_database(arguments.voices or None, embedder)
-        diarizer = StreamingDiarizer(
-            embedder, threshold=arguments.threshold, latency_s=arguments.latency,
-            max_speakers=arguments.max_speakers, gallery=gallery, provisional=arguments.provisional,
-            identification_threshold=arguments.voices_threshold,
+        options = LiveOptions(
+            threshold=arguments.threshold, latency_s=arguments.latency, max_speakers=arguments.max_speakers,
+            provisional=arguments.provisional, identification_threshold=arguments.voices_threshold,
         )
+        diarizer = StreamingDiarizer(embedder, options, gallery=gallery)
         collected = LiveAnnotation(uri)
         received = _stream(diarizer, blocks_from(read, raw), collected)
     finally:

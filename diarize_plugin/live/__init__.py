@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from .events import LiveEvent, LiveTurn, SpeakerMerge, SpeakerNamed
 from .live_annotation import LiveAnnotation
-from .options import DEFAULT_LATENCY_S, LATENCY_RANGE_S, check_live_options
+from .options import DEFAULT_LATENCY_S, LATENCY_RANGE_S, LiveOptions, LocalSpeakerMatching, WindowLinkage, check_live_options
 from .streaming import StreamingDiarizer
 
 __all__ = [
-    "DEFAULT_LATENCY_S", "LATENCY_RANGE_S", "LiveAnnotation", "LiveEvent", "LiveTurn", "SpeakerMerge", "SpeakerNamed",
+    "DEFAULT_LATENCY_S", "LATENCY_RANGE_S", "LiveAnnotation", "LiveOptions", "LocalSpeakerMatching", "WindowLinkage", "LiveEvent", "LiveTurn", "SpeakerMerge", "SpeakerNamed",
     "StreamingDiarizer", "check_live_options",
 ]

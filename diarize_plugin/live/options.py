@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import Any
 
 from ..errors import DiarizeError
 
@@ -73,3 +74,35 @@ class WindowLinkage:
 
 
 LiveIdentity = LocalSpeakerMatching | WindowLinkage
+
+
+@dataclass(frozen=True)
+class LiveOptions:
+    """Every option of :class:`~diarize_plugin.live.StreamingDiarizer`, checked once when made
+    (frozen, picklable); the fields are described there."""
+
+    threshold: float | None = None
+    latency_s: float = DEFAULT_LATENCY_S
+    max_speakers: int | None = None
+    overlap_threshold: float | None = None
+    identification_threshold: float | None = None
+    provisional: bool = False
+    identity: LiveIdentity = LocalSpeakerMatching()
+
+    def __post_init__(self) -> None:
+        check_live_options(self.latency_s, self.threshold, self.overlap_threshold, self.max_speakers)
+        if not isinstance(self.identity, (LocalSpeakerMatching, WindowLinkage)):
+            raise DiarizeError(f"identity must be a LocalSpeakerMatching or a WindowLinkage, not {self.identity!r}")
+        self.identity.check()
+
+    @classmethod
+    def from_keywords(cls, options: "LiveOptions | None" = None, **keywords: Any) -> "LiveOptions":
+        """``options`` as given, or made from flat keywords (its field names); both is refused."""
+        if options is not None and keywords:
+            raise DiarizeError(f"give either options or the flat keywords ({', '.join(sorted(keywords))}), not both")
+        if options is not None:
+            return options
+        unknown = set(keywords) - {field.name for field in fields(cls)}
+        if unknown:
+            raise TypeError(f"unexpected keyword argument(s) for live diarization: {', '.join(sorted(unknown))}")
+        return cls(**keywords)

@@ -31,7 +31,7 @@ from __future__ import annotations
 import os
 from collections import deque
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -54,7 +54,7 @@ from ..embed.windows import MIN_WINDOW_S
 from .chunk_speakers import MatchedChunk, local_activity, local_speech_pieces, match_local_speakers, vote_frames
 from .events import LiveEvent, SpeakerMerge, SpeakerNamed
 from .frame_scores import RollingFrameAverage, chunk_frame_weights
-from .options import DEFAULT_LATENCY_S, LiveIdentity, LocalSpeakerMatching, WindowLinkage, check_live_options
+from .options import LiveOptions, LocalSpeakerMatching, WindowLinkage
 from .speaker_summaries import OnlineSpeakers
 from .stream_buffer import SampleRing
 from .turn_settling import LabelledFrames, TurnSettler
@@ -93,6 +93,9 @@ class StreamingDiarizer:
 
     Parameters
     ----------
+    The options come as one :class:`~diarize_plugin.live.options.LiveOptions` (``options=``) or
+    as its fields given as flat keywords (``latency_s=5.0``), not both:
+
     embedder:
         as :class:`~diarize_plugin.Diarizer`'s (a name, an ONNX path or an instance).
     threshold:
@@ -126,21 +129,17 @@ class StreamingDiarizer:
     def __init__(
         self,
         embedder: str | SpeakerEmbedder = DEFAULT_EMBEDDER,
-        threshold: float | None = None,
-        latency_s: float = DEFAULT_LATENCY_S,
-        max_speakers: int | None = None,
-        overlap_threshold: float | None = None,
+        options: LiveOptions | None = None,
         gallery: "Gallery | None" = None,
-        identification_threshold: float | None = None,
-        provisional: bool = False,
         on_event: EventCallback | None = None,
         model_dir: str | os.PathLike[str] | None = None,
-        identity: LiveIdentity = LocalSpeakerMatching(),
+        **keywords: Any,
     ) -> None:
-        check_live_options(latency_s, threshold, overlap_threshold, max_speakers)
-        if not isinstance(identity, (LocalSpeakerMatching, WindowLinkage)):
-            raise DiarizeError(f"identity must be a LocalSpeakerMatching or a WindowLinkage, not {identity!r}")
-        identity.check()
+        options = LiveOptions.from_keywords(options, **keywords)
+        threshold, latency_s, max_speakers = options.threshold, options.latency_s, options.max_speakers
+        overlap_threshold, identification_threshold = options.overlap_threshold, options.identification_threshold
+        provisional, identity = options.provisional, options.identity
+        self.options = options
         self.identity = identity
         self._local = isinstance(identity, LocalSpeakerMatching)
         window_s = identity.window_s if isinstance(identity, WindowLinkage) else WindowLinkage().window_s
