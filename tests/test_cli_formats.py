@@ -5,24 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pytest
-import soundfile
 
-from conftest import SAMPLE_RATE, speech_like
 from diarize_plugin.cli import main
 from diarize_plugin.formats import read_rttm
-
-
-@pytest.fixture(scope="module")
-def two_voices(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Two speech-like voices, the second starting while the first still talks."""
-    waveform = np.zeros(9 * SAMPLE_RATE, dtype=np.float32)
-    waveform[SAMPLE_RATE : 5 * SAMPLE_RATE] += speech_like(4.0, seed=1, pitch_hz=110.0)
-    waveform[4 * SAMPLE_RATE : 8 * SAMPLE_RATE] += speech_like(4.0, seed=2, pitch_hz=220.0)
-    path = tmp_path_factory.mktemp("audio") / "two.wav"
-    soundfile.write(path, waveform, SAMPLE_RATE)
-    return path
 
 
 def test_textgrid_extension_writes_a_textgrid_spanning_the_recording(tmp_path: Path, two_voices: Path) -> None:
