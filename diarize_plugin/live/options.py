@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 from ..errors import DiarizeError
@@ -100,9 +100,4 @@ class LiveOptions:
         """``options`` as given, or made from flat keywords (its field names); both is refused."""
         if options is not None and keywords:
             raise DiarizeError(f"give either options or the flat keywords ({', '.join(sorted(keywords))}), not both")
-        if options is not None:
-            return options
-        unknown = set(keywords) - {field.name for field in fields(cls)}
-        if unknown:
-            raise TypeError(f"unexpected keyword argument(s) for live diarization: {', '.join(sorted(unknown))}")
-        return cls(**keywords)
+        return options if options is not None else cls(**keywords)
