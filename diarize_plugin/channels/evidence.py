@@ -39,7 +39,7 @@ def check_channel_input(
     count = audio.num_channels if isinstance(audio, ChannelAudio) else 1
     if channels != "mix":
         check_channel_count(channel_names, count, origin)
-    if channels == "split" and count > 1 and not (bounds.minimum <= count <= (bounds.maximum or count)):
+    if channels == "split" and count > 1 and bounds.clamp(count) != count:
         raise DiarizeError(
             f"--channels split gives one speaker per channel ({count}); drop the speaker count or use --channels auto"
         )
@@ -86,7 +86,7 @@ class ChannelEvidence:
             return split_by_channel(self.levels, speech, self.labels, uri=annotation.uri)
         fused = fuse(self.levels, annotation, self.labels, named=self.named, uri=annotation.uri)
         count = len(fused.labels())
-        if not self.bounds.minimum <= count <= (self.bounds.maximum or count):
+        if self.bounds.clamp(count) != count:  # outside the speaker count asked
             _LOG.info("channels: %d speakers from the channels is outside the speaker count asked: the mix's result", count)
             return annotation
         return fused

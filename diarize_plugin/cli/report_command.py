@@ -70,7 +70,7 @@ def run(arguments: argparse.Namespace) -> int:
     options = {"rttm": arguments.rttm, "transcript": arguments.transcript, "exclusive": arguments.exclusive or None}
     page = report_html(
         annotation, arguments.audio, arguments.out, transcript=transcript,
-        options={key: value for key, value in options.items() if value is not None},
+        options={key: value for key, value in options.items() if value is not None}, duration_s=duration_s,
         embed_limit_bytes=int(arguments.embed_limit_mb * 1024 * 1024),
     )
     write_outputs([(arguments.out, page)])

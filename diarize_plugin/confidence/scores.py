@@ -78,14 +78,14 @@ def transcript_confidences(transcript: Transcript, annotation: Annotation, confi
 
 
 def _segment_confidence(segment: Segment, timeline: _ConfidenceTimeline) -> Segment:
-    words = tuple(_word_confidence(word, timeline, segment.ordered_times()) for word in segment.words)
+    segment_s = segment.ordered_times()
+    words = tuple(_word_confidence(word, timeline, segment_s) for word in segment.words)
     scored = [(max(w.end_s - w.start_s, 1e-3), w.confidence) for w in words if w.is_timed and w.confidence is not None]
     if scored:
         weights, values = zip(*scored)
         confidence = float(np.average(values, weights=weights))
     else:
-        start_s, end_s = segment.ordered_times()
-        confidence = timeline.of(segment.speaker, start_s, end_s)
+        confidence = timeline.of(segment.speaker, *segment_s)
     return replace(segment, words=words, confidence=confidence)
 
 

@@ -15,6 +15,7 @@ from pyannote.core import Annotation
 
 from ..util.atomic import is_special_file
 from ..errors import DiarizeError
+from ..transcript.doubt import is_doubtful
 from ..transcript.model import Transcript
 from .audacity import annotation_to_audacity, transcript_to_audacity
 from .eaf import annotation_to_eaf
@@ -118,8 +119,6 @@ def render_annotation(
 def _doubtful(confidences: Sequence[float] | None) -> list[bool]:
     if confidences is None:
         raise DiarizeError("marking doubtful turns needs their confidences (diarize --mark-doubtful)")
-    from ..transcript.doubt import is_doubtful
-
     return [is_doubtful(value) for value in confidences]
 
 

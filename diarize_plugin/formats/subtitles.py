@@ -11,10 +11,8 @@ from typing import Sequence
 
 from pyannote.core import Annotation
 
+from ..transcript.doubt import DOUBTFUL_MARK
 from ..util.timestamps import srt_timestamp, vtt_timestamp
-
-#: what follows the speaker of a cue whose speaker label is doubtful (``--mark-doubtful``)
-DOUBTFUL_MARK = " (?)"
 
 
 def annotation_to_srt(annotation: Annotation, doubtful: Sequence[bool] | None = None) -> str:

@@ -10,6 +10,8 @@ from __future__ import annotations
 #: a label whose confidence (0-1) is below this is marked doubtful (SRT/WebVTT ``(?)``, the
 #: HTML report's hatched stretches)
 DOUBTFUL_BELOW = 0.5
+#: what follows the speaker of a doubtful turn or cue in SRT and WebVTT (``--mark-doubtful``)
+DOUBTFUL_MARK = " (?)"
 
 
 def is_doubtful(confidence: float | None) -> bool:

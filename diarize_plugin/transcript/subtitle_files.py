@@ -13,6 +13,7 @@ import re
 
 from ..errors import DiarizeError
 from ..util.timestamps import srt_timestamp, vtt_timestamp
+from .doubt import DOUBTFUL_MARK, is_doubtful
 from .model import Segment, Transcript
 
 _TIME = r"(?:(\d+):)?(\d{1,2}):(\d{1,2})[,.](\d{1,3})"
@@ -248,7 +249,7 @@ def format_vtt(transcript: Transcript, *, mark_doubtful: bool = False) -> str:
         else:
             body = _escape_vtt(_cue_body(segment.text))
         if segment.speaker is not None:
-            doubt = "(?) " if _doubt(segment, mark_doubtful) else ""
+            doubt = f"{DOUBTFUL_MARK.strip()} " if _doubt(segment, mark_doubtful) else ""
             body = f"<v {_escape_voice(segment.shown_speaker)}>{doubt}{body}"
         lines.append(body)
         blocks.append("\n".join(lines))
@@ -257,11 +258,7 @@ def format_vtt(transcript: Transcript, *, mark_doubtful: bool = False) -> str:
 
 def _doubt(segment: Segment, mark_doubtful: bool) -> str:
     """The doubtful-speaker marker for ``segment`` (empty unless asked and doubtful)."""
-    if not mark_doubtful or segment.confidence is None:
-        return ""
-    from .doubt import is_doubtful
-
-    return " (?)" if is_doubtful(segment.confidence) else ""
+    return DOUBTFUL_MARK if mark_doubtful and is_doubtful(segment.confidence) else ""
 
 
 def _cue_body(text: str) -> str:
