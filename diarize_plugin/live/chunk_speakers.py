@@ -178,8 +178,9 @@ def vote_frames(
         second[runner_up] = labels[order[runner_up, 1]]
         # overlap the local speakers do not show: the other speaker most active nearby (as offline)
         totals = scores.sum(axis=0)
+        ranking = np.argsort(-totals, kind="stable")  # the same for every frame: sorted once
         for frame in np.flatnonzero(~runner_up):
-            others = [index for index in np.argsort(-totals, kind="stable") if labels[index] != first[frame]]
+            others = [index for index in ranking if labels[index] != first[frame]]
             if others and totals[others[0]] > 0:
                 second[frame] = labels[others[0]]
     return first, second
