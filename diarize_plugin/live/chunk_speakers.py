@@ -25,17 +25,15 @@ from scipy.optimize import linear_sum_assignment
 
 from ..embed.windows import MIN_WINDOW_S
 from ..segmentation.frames import frames_to_samples
-from ..segmentation.network import FRAME_STEP_S, NUM_LOCAL_SPEAKERS, POWERSET_CLASSES, SAMPLE_RATE
+from ..segmentation.network import FRAME_STEP_S, POWERSET_MAPPING, SAMPLE_RATE
 from .speaker_summaries import OnlineSpeakers, SpeakerSummary
 
 #: least speech (seconds) of a local speaker in a chunk for it to be embedded; and the least
 #: speech without overlap for the overlap to be left out
 LOCAL_MIN_SPEECH_S = 0.25
 LOCAL_MIN_CLEAN_S = 1.0
-#: powerset class -> local speakers active in it, as a (7, 3) 0/1 matrix
-_LOCAL_OF_CLASS = np.zeros((len(POWERSET_CLASSES), NUM_LOCAL_SPEAKERS))
-for _index, _speakers in enumerate(POWERSET_CLASSES):
-    _LOCAL_OF_CLASS[_index, list(_speakers)] = 1.0
+#: powerset class -> local speakers active in it, (7, 3) 0/1 (the segmentation's mapping, float64)
+_LOCAL_OF_CLASS = POWERSET_MAPPING.astype(np.float64)
 
 
 def local_activity(log_probs: np.ndarray) -> np.ndarray:
@@ -178,8 +176,9 @@ def vote_frames(
         second[runner_up] = labels[order[runner_up, 1]]
         # overlap the local speakers do not show: the other speaker most active nearby (as offline)
         totals = scores.sum(axis=0)
+        ranking = np.argsort(-totals, kind="stable")  # the same for every frame: sorted once
         for frame in np.flatnonzero(~runner_up):
-            others = [index for index in np.argsort(-totals, kind="stable") if labels[index] != first[frame]]
+            others = [index for index in ranking if labels[index] != first[frame]]
             if others and totals[others[0]] > 0:
                 second[frame] = labels[others[0]]
     return first, second

@@ -41,7 +41,7 @@ class LiveAnnotation:
         ``apply_names``, recognised speakers carry their person's name."""
         annotation = Annotation(uri=self.uri)
         for turn in self.final_turns():
-            label = self._resolve(turn.speaker) if apply_merges else turn.speaker
+            label = self.resolve(turn.speaker) if apply_merges else turn.speaker
             if apply_names:
                 label = self.names.get(label) or self.names.get(turn.speaker) or label
             segment = Segment(turn.start_s, turn.end_s)
@@ -51,9 +51,6 @@ class LiveAnnotation:
 
     def resolve(self, label: str) -> str:
         """The label ``label`` stands for at the end, after every merge reported."""
-        return self._resolve(label)
-
-    def _resolve(self, label: str) -> str:
         seen = set()
         while label in self.merges and label not in seen:
             seen.add(label)

@@ -127,13 +127,18 @@ class OnlineSpeakers:
         The older label is kept."""
         ready = [speaker for speaker in self.active if speaker.count >= self.merge_after]
         best: tuple[float, int, int] | None = None
+        # each speaker's norm once, not once per pair (the centroid rule of _distance)
+        norms = [float(np.linalg.norm(speaker.total)) for speaker in ready] if self.rule != "linkage" else []
         for index, first in enumerate(ready):
-            for second in ready[index + 1 :]:
+            for other, second in enumerate(ready[index + 1 :], start=index + 1):
                 if self.merge_similarity is None:
                     distance = linkage_distance(first.total, first.count, second.total, second.count)
                     limit = self.threshold
                 else:
-                    distance = self._distance(first.total, first.count, second.total, second.count)
+                    if norms:
+                        distance = 1.0 - float(first.total @ second.total) / max(norms[index] * norms[other], 1e-12)
+                    else:
+                        distance = self._distance(first.total, first.count, second.total, second.count)
                     limit = 1.0 - self.merge_similarity
                 if distance < limit and (best is None or distance < best[0]):
                     best = (distance, first.label, second.label)

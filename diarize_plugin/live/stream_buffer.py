@@ -52,6 +52,10 @@ class SampleRing:
         first = max(start, 0)
         if stop <= first:
             return result
-        indices = np.arange(first, stop) % self.capacity
-        result[first - start :] = self._samples[indices]
+        # at most two slices of the ring (no index array of the chunk's length per read)
+        head = first % self.capacity
+        length = stop - first
+        taken = min(length, self.capacity - head)
+        result[first - start : first - start + taken] = self._samples[head : head + taken]
+        result[first - start + taken :] = self._samples[: length - taken]
         return result

@@ -45,7 +45,6 @@ from ..util.onnx_session import open_session
 from ..segmentation.network import (
     BUNDLED_MODEL_PATH,
     CHUNK_SAMPLES,
-    FRAME_DURATION_SAMPLES,
     FRAME_STEP_SAMPLES,
     SAMPLE_RATE,
     speech_and_overlap_probability,
@@ -57,7 +56,7 @@ from .frame_scores import RollingFrameAverage, chunk_frame_weights
 from .options import LiveOptions, LocalSpeakerMatching, WindowLinkage
 from .speaker_summaries import OnlineSpeakers
 from .stream_buffer import SampleRing
-from .turn_settling import LabelledFrames, TurnSettler
+from .turn_settling import FRAME_OFFSET_SAMPLES, LabelledFrames, TurnSettler
 from .window_votes import LiveWindow, vote_windows
 
 if TYPE_CHECKING:
@@ -65,9 +64,6 @@ if TYPE_CHECKING:
 
 #: seconds of audio between processing points (segmentation chunk, embedding window, settling)
 STEP_S = 0.5
-#: first sample of frame ``i``'s share of the time line, minus ``i * FRAME_STEP_SAMPLES``
-#: (a frame stands for the step around the centre of its receptive field, as offline)
-_FRAME_OFFSET_SAMPLES = FRAME_DURATION_SAMPLES / 2 - FRAME_STEP_SAMPLES / 2
 #: seconds of windows kept before the settled frames: the nearest other speaker's window gives
 #: the second voice of overlapped speech (60 windows at most, not every one of the stream)
 _RECENT_WINDOWS_S = 30.0
@@ -294,8 +290,8 @@ class StreamingDiarizer:
 
     def _embed_window(self, start: int, stop: int) -> int | None:
         """Label of the speech in samples ``[start, stop)``; ``None`` when it holds too little."""
-        first = max(int(np.floor((start - _FRAME_OFFSET_SAMPLES) / FRAME_STEP_SAMPLES)), 0)
-        last = int(np.ceil((stop - _FRAME_OFFSET_SAMPLES) / FRAME_STEP_SAMPLES))
+        first = max(int(np.floor((start - FRAME_OFFSET_SAMPLES) / FRAME_STEP_SAMPLES)), 0)
+        last = int(np.ceil((stop - FRAME_OFFSET_SAMPLES) / FRAME_STEP_SAMPLES))
         speech = self._frames.average(first, last)[:, 0] >= self.speech_threshold
         mask = frames_to_samples(speech, first * FRAME_STEP_SAMPLES - start, stop - start)
         if mask.sum() < MIN_WINDOW_S * SAMPLE_RATE:
@@ -382,12 +378,12 @@ class StreamingDiarizer:
         """Frames that must be final at processing point ``point``: those whose share of the
         time line ends before the next point less the latency (their audio would wait longer)."""
         due = point + self._step - self._latency
-        return max(int(np.floor((due - _FRAME_OFFSET_SAMPLES) / FRAME_STEP_SAMPLES)), 0)
+        return max(int(np.floor((due - FRAME_OFFSET_SAMPLES) / FRAME_STEP_SAMPLES)), 0)
 
     @staticmethod
     def _frame_count(samples: int) -> int:
         """Frames whose share of the time line starts before sample ``samples``."""
-        return max(int(np.ceil((samples - _FRAME_OFFSET_SAMPLES) / FRAME_STEP_SAMPLES)), 0)
+        return max(int(np.ceil((samples - FRAME_OFFSET_SAMPLES) / FRAME_STEP_SAMPLES)), 0)
 
     def _emit(self, events: list[LiveEvent]) -> list[LiveEvent]:
         if self.on_event is not None:

@@ -19,12 +19,14 @@ from ..segmentation.network import FRAME_DURATION_SAMPLES, FRAME_STEP_SAMPLES, S
 from ..diarization.turns import speaker_label
 from .events import LiveEvent, LiveTurn
 
-_FRAME_OFFSET_SAMPLES = FRAME_DURATION_SAMPLES / 2 - FRAME_STEP_SAMPLES / 2
+#: first sample of frame ``i``'s share of the time line, minus ``i * FRAME_STEP_SAMPLES``
+#: (a frame stands for the step around the centre of its receptive field, as offline)
+FRAME_OFFSET_SAMPLES = FRAME_DURATION_SAMPLES / 2 - FRAME_STEP_SAMPLES / 2
 
 
 def frame_start_s(frame: int | np.ndarray) -> float | np.ndarray:
     """Where global frame ``frame``'s share of the time line starts, in seconds."""
-    return (np.maximum(frame * FRAME_STEP_SAMPLES + _FRAME_OFFSET_SAMPLES, 0)) / SAMPLE_RATE
+    return (np.maximum(frame * FRAME_STEP_SAMPLES + FRAME_OFFSET_SAMPLES, 0)) / SAMPLE_RATE
 
 
 @dataclass(frozen=True)
