@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import pickle
 
 import numpy as np
@@ -23,6 +24,15 @@ def test_the_flat_keywords_are_a_shortcut_for_the_nested_options() -> None:
     nested = DiarizerOptions(segmentation=SegmentationOptions(decoding="pyannote", step_s=2.0))
     assert DiarizerOptions.from_keywords(decoding="pyannote", segmentation_step_s=2.0) == nested
     assert DiarizerOptions.from_keywords() == DiarizerOptions()
+
+
+def test_the_diarizer_and_from_keywords_take_the_same_flat_keywords() -> None:
+    """The two lists of flat keywords (Diarizer's and its options' shortcut) cannot drift apart."""
+    def flat(function, left_out: set[str]) -> list[tuple[str, object]]:
+        return [(name, parameter.default) for name, parameter in inspect.signature(function).parameters.items()
+                if name not in left_out and parameter.kind is parameter.POSITIONAL_OR_KEYWORD]
+
+    assert flat(Diarizer.__init__, {"self", "progress"}) == flat(DiarizerOptions.from_keywords, set())
 
 
 @pytest.mark.parametrize("keywords, message", [

@@ -170,9 +170,10 @@ class Diarizer:
             counting=counting, reassign=reassign, channels=channels, channel_names=channel_names,
         )
         named = embedder if isinstance(embedder, str) else DEFAULT_EMBEDDER
+        from_keywords = DiarizerOptions.from_keywords(embedder=named, **keywords)
         if options is None:
-            options = DiarizerOptions.from_keywords(embedder=named, **keywords)
-        elif DiarizerOptions.from_keywords(embedder=named, **keywords) != DiarizerOptions():
+            options = from_keywords
+        elif from_keywords != DiarizerOptions():
             raise DiarizeError("give the diarizer's options either as options=DiarizerOptions(...) or as keywords, not both")
         if isinstance(embedder, SpeakerEmbedder):
             self.embedder = embedder

@@ -1,6 +1,6 @@
 """Speaker-embedding models on ONNX Runtime and the registry that maps a name to a loader.
 
-The names load on first use (PEP 562), so that the constants of :mod:`.names` and
+The names load on first use (PEP 562), so that the constants of :mod:`.settings` and
 :mod:`.windows` come without ONNX Runtime.
 """
 

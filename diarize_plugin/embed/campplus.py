@@ -35,7 +35,6 @@ BUNDLED_MODEL_PATH = BUNDLED_FP32_MODEL_PATH.with_name("campplus-int8.onnx")
 BUNDLED_PLDA_PATH = BUNDLED_FP32_MODEL_PATH.with_name("plda-campplus.npz")
 
 # Model constants, from 3D-Speaker's CAM++ recipe (speakerlab/bin/infer_sv.py) and the checkpoint.
-#: sample rate the network was trained on, in Hz
 #: log-mel bins per frame (ONNX input ``feats`` is N×T×80)
 FEATURE_DIM = 80
 #: embedding size of this checkpoint (ONNX output ``embeddings`` is N×192)

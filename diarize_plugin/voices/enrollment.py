@@ -86,10 +86,9 @@ def enroll(
 
 def _existing_voiceprints(store: VoiceStore, name: str, embedder: str, model_sha256: str) -> list[Voiceprint]:
     """The voiceprints ``name`` has of this model; none for someone not enrolled yet."""
-    found = [person for person in store.people() if person.name == name]
-    if not found:
+    if name not in store.names():  # names only: reading everyone's prints to find one person's is not needed
         return []
-    return [p for p in found[0].voiceprints if p.embedder == embedder and p.model_sha256 == model_sha256]
+    return [p for p in store.person(name).voiceprints if p.embedder == embedder and p.model_sha256 == model_sha256]
 
 
 def _label(recording: str | os.PathLike[str] | np.ndarray) -> str:

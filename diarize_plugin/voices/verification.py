@@ -19,6 +19,7 @@ from ..embed.base import SpeakerEmbedder, cosine_similarity
 from ..embed.registry import DEFAULT_EMBEDDER, load_embedder
 from ..errors import DiarizeError
 from ..segmentation.speech_amount import require_speech
+from .identification import check_threshold
 
 AudioInput = str | os.PathLike[str] | np.ndarray
 #: least speech (seconds) in each recording that verification accepts
@@ -57,8 +58,8 @@ def verify(
     Raises :class:`DiarizeError` for unreadable audio, a recording with too little speech, an
     unknown or missing model, or a threshold out of range.
     """
-    if threshold is not None and not -1.0 <= threshold <= 1.0:
-        raise DiarizeError(f"threshold {threshold} is not a cosine similarity; give a value between -1 and 1")
+    if threshold is not None:
+        check_threshold(threshold)
     first_waveform, second_waveform = _waveform(first), _waveform(second)
     for waveform, audio, ordinal in ((first_waveform, first, "first"), (second_waveform, second, "second")):
         source = f"the {ordinal} waveform" if isinstance(audio, np.ndarray) else str(audio)
