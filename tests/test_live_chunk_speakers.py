@@ -8,7 +8,7 @@ import pytest
 from diarize_plugin.errors import DiarizeError
 from diarize_plugin.live import LiveAnnotation, StreamingDiarizer
 from diarize_plugin.live.chunk_speakers import (
-    MatchedChunk, local_activity, local_speech_frames, match_local_speakers, vote_frames,
+    MatchedChunk, local_activity, local_speech_frames, local_speech_pieces, match_local_speakers, vote_frames,
 )
 from diarize_plugin.live.options import LocalSpeakerMatching, WindowLinkage
 from diarize_plugin.live.speaker_summaries import OnlineSpeakers
@@ -51,6 +51,40 @@ def test_past_max_speakers_a_new_voice_joins_the_nearest_speaker() -> None:
     match_local_speakers(speakers, A[None, :], 0.5, 0.3)
     assert match_local_speakers(speakers, B[None, :], 0.5, 0.3) == [0]
     assert len(speakers.speakers) == 1
+
+
+def test_a_local_speaker_heard_only_in_overlap_starts_no_speaker() -> None:
+    speakers = fresh_speakers()
+    match_local_speakers(speakers, A[None, :], 0.5, 0.3)
+    # B's speech is all overlapped: matched if close to a free speaker, never a new one
+    assert match_local_speakers(speakers, np.stack([A, B]), 0.5, 0.3, may_start=[True, False]) == [0, -1]
+    assert len(speakers.speakers) == 1
+    assert match_local_speakers(speakers, np.stack([A, B]), 0.5, 0.3, may_start=[True, True]) == [0, 1]
+
+
+def test_the_very_first_speaker_may_come_from_overlapped_speech() -> None:
+    speakers = fresh_speakers()
+    assert match_local_speakers(speakers, A[None, :], 0.5, 0.3, may_start=[False]) == [0]
+
+
+def test_pieces_say_whether_a_local_speaker_was_heard_alone() -> None:
+    activity = np.zeros((589, 3))
+    activity[:300, 0] = 1.0  # 5 s alone
+    activity[200:300, 1] = 1.0  # 1.7 s, all of it over speaker 0
+    found = local_speech_pieces(activity, np.ones(160000, dtype=np.float32), start=0)
+    assert found.speakers == [0, 1]
+    assert found.clean == [True, False]
+
+
+def test_overlap_no_chunk_explains_goes_to_the_other_speaker_heard_last() -> None:
+    activity = np.zeros((6, 3))
+    activity[:, 0] = 1.0
+    chunk = MatchedChunk(first_frame=0, activity=activity, labels=(4, -1, -1))
+    first, second = vote_frames([chunk], 0, 6, np.ones(6), lambda label: label, -1, lambda label: 9 if label == 4 else -1)
+    assert first.tolist() == [4] * 6
+    assert second.tolist() == [9] * 6
+    _, unknown = vote_frames([chunk], 0, 6, np.ones(6), lambda label: label, fallback=-1)
+    assert unknown.tolist() == [-1] * 6
 
 
 def test_local_activity_sums_the_powerset_classes_of_each_local_speaker() -> None:

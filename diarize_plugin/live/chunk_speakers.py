@@ -58,21 +58,32 @@ def local_speech_frames(activity: np.ndarray, min_clean_frames: int, min_frames:
     return found
 
 
-def local_speech_pieces(activity: np.ndarray, audio: np.ndarray, start: int) -> tuple[list[int], list[np.ndarray]]:
+@dataclass(frozen=True)
+class LocalPieces:
+    """The local speakers of one chunk worth embedding: their numbers, their speech and whether
+    that speech has them alone (``clean``; else it is their overlapped speech)."""
+
+    speakers: list[int]
+    pieces: list[np.ndarray]
+    clean: list[bool]
+
+
+def local_speech_pieces(activity: np.ndarray, audio: np.ndarray, start: int) -> LocalPieces:
     """The local speakers of one chunk worth embedding and their speech: ``activity`` (frames, 3),
     ``audio`` the chunk's samples, ``start`` its first sample in the stream (samples before 0
     are the silence before the stream)."""
-    found = local_speech_frames(
-        activity, int(round(LOCAL_MIN_CLEAN_S / FRAME_STEP_S)), int(round(LOCAL_MIN_SPEECH_S / FRAME_STEP_S))
-    )
-    speakers, pieces = [], []
+    min_clean_frames = int(round(LOCAL_MIN_CLEAN_S / FRAME_STEP_S))
+    found = local_speech_frames(activity, min_clean_frames, int(round(LOCAL_MIN_SPEECH_S / FRAME_STEP_S)))
+    alone = (activity >= 0.5).sum(axis=1) == 1
+    result = LocalPieces([], [], [])
     for local, frames in found:
         mask = frames_to_samples(frames, 0, len(audio))
         mask[: max(-start, 0)] = False
         if mask.sum() >= MIN_WINDOW_S * SAMPLE_RATE:
-            speakers.append(local)
-            pieces.append(audio[mask])
-    return speakers, pieces
+            result.speakers.append(local)
+            result.pieces.append(audio[mask])
+            result.clean.append(bool((frames & alone).sum() >= min_clean_frames))
+    return result
 
 
 @dataclass(frozen=True)
@@ -90,14 +101,18 @@ class MatchedChunk:
 
 
 def match_local_speakers(
-    speakers: OnlineSpeakers, embeddings: np.ndarray, new_speaker_distance: float, update_distance: float
+    speakers: OnlineSpeakers, embeddings: np.ndarray, new_speaker_distance: float, update_distance: float,
+    may_start: list[bool] | None = None,
 ) -> list[int]:
     """Global label of each of one chunk's local speakers (rows of ``embeddings``, (n, D)).
 
     Local speakers are matched to distinct active speakers by the Hungarian algorithm on cosine
     distance to their centroids; a match closer than ``new_speaker_distance`` holds (and updates
     the speaker's summary when closer than ``update_distance``); the others start new speakers
-    (while ``speakers.max_speakers`` allows: else they join the nearest speaker, unchanged).
+    (while ``speakers.max_speakers`` allows: else they join the nearest speaker, unchanged),
+    except those whose ``may_start`` is false once a speaker exists: they stay unlabelled (-1).
+    A local speaker heard only over someone else is embedded from overlapped speech, mostly the
+    other voice: as a new speaker it was a copy of that one, merged into it a few steps later.
     """
     units = np.asarray(embeddings, dtype=np.float64)
     units = units / np.maximum(np.linalg.norm(units, axis=1, keepdims=True), 1e-12)
@@ -114,7 +129,7 @@ def match_local_speakers(
                     speakers.windows += 1
                     active[column].add(units[row], speakers.windows)
     for row in range(len(units)):
-        if labels[row] >= 0:
+        if labels[row] >= 0 or (active and may_start is not None and not may_start[row]):
             continue
         room = speakers.max_speakers is None or len(speakers.active) < speakers.max_speakers
         if room or not active:
@@ -129,13 +144,16 @@ def match_local_speakers(
 
 
 def vote_frames(
-    chunks: list[MatchedChunk], start: int, stop: int, weights: np.ndarray, label_of: Callable[[int], int], fallback: int
+    chunks: list[MatchedChunk], start: int, stop: int, weights: np.ndarray, label_of: Callable[[int], int], fallback: int,
+    last_other: Callable[[int], int] = lambda label: -1,
 ) -> tuple[np.ndarray, np.ndarray]:
     """First and second speaker of global frames ``[start, stop)``: the labels with the most
     local activity there over ``chunks`` (each frame of a chunk weighted by ``weights``, the
     chunk edges barely); ``label_of`` maps a stored label to the one it counts for now. Where no
     matched local speaker is active, the first speaker is that of the nearest frame that has
-    one (``fallback`` when none has); the second is -1 where none is active nearby."""
+    one (``fallback`` when none has). The second is the runner-up there, else the other speaker
+    most active over the chunks, else ``last_other(first)`` (the other speaker heard last; -1:
+    none), as offline gives overlap the speaker of the nearest other turn."""
     count = stop - start
     first = np.full(count, -1, dtype=np.int64)
     second = np.full(count, -1, dtype=np.int64)
@@ -181,4 +199,8 @@ def vote_frames(
             others = [index for index in ranking if labels[index] != first[frame]]
             if others and totals[others[0]] > 0:
                 second[frame] = labels[others[0]]
+            elif first[frame] >= 0:
+                second[frame] = last_other(int(first[frame]))
+    else:
+        second[:] = [last_other(int(label)) if label >= 0 else -1 for label in first]
     return first, second

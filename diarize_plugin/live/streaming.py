@@ -173,6 +173,8 @@ class StreamingDiarizer:
         self._points = 0
         self._latest_chunk: tuple[int, np.ndarray] | None = None
         self._recent_label = -1
+        #: per speaker label, the last global frame its matched local speaker was heard in
+        self._heard: dict[int, int] = {}
         self._windows: deque[LiveWindow] = deque()
         self._next_point = self._step
         self._next_window = 1
@@ -253,23 +255,28 @@ class StreamingDiarizer:
         assert self._latest_chunk is not None
         start, log_probs = self._latest_chunk
         activity = local_activity(log_probs)
-        locals_, pieces = local_speech_pieces(activity, self._ring.read(start, end), start)
+        found = local_speech_pieces(activity, self._ring.read(start, end), start)
         labels = [-1] * activity.shape[1]
-        if not pieces:
+        if not found.pieces:
             return []
-        embeddings = self.embedder.embed_windows(pieces)
+        embeddings = self.embedder.embed_windows(found.pieces)
         assert isinstance(self.identity, LocalSpeakerMatching)
         matched = match_local_speakers(
-            self.speakers, embeddings, self.identity.new_speaker_distance, self.identity.update_distance
+            self.speakers, embeddings, self.identity.new_speaker_distance, self.identity.update_distance, found.clean
         )
-        for local, label in zip(locals_, matched):
-            labels[local] = label
         first_frame = int(np.rint(start / FRAME_STEP_SAMPLES))
+        for local, label in zip(found.speakers, matched):
+            labels[local] = label
+            talking = np.flatnonzero(activity[:, local] >= 0.5)
+            if label >= 0 and len(talking):
+                self._heard[label] = first_frame + int(talking[-1])
         self._chunks.append(MatchedChunk(first_frame, activity, tuple(labels)))
-        loudest = max(range(len(locals_)), key=lambda index: float(activity[:, locals_[index]].sum()))
-        self._recent_label = matched[loudest]
+        heard = [index for index, label in enumerate(matched) if label >= 0]
+        if heard:
+            loudest = max(heard, key=lambda index: float(activity[:, found.speakers[index]].sum()))
+            self._recent_label = matched[loudest]
         events: list[LiveEvent] = []
-        for label in sorted(set(matched)):
+        for label in sorted(set(matched) - {-1}):
             events += self._after_window(label, end / SAMPLE_RATE)
         return events
 
@@ -358,9 +365,21 @@ class StreamingDiarizer:
         """Per frame, the first and second speaker (-1: none), by the identity's rule."""
         if self._local:
             fallback = self.speakers.established(self._recent_label) if self._recent_label >= 0 else -1
-            return vote_frames(list(self._chunks), start, stop, self._chunk_weights, self.speakers.established, fallback)
+            return vote_frames(
+                list(self._chunks), start, stop, self._chunk_weights, self.speakers.established, fallback, self._last_other
+            )
         half_window_s = self._half_window / SAMPLE_RATE
         return vote_windows(self._windows, start, stop, half_window_s, self.speakers.established)
+
+    def _last_other(self, label: int) -> int:
+        """The speaker other than ``label`` heard last (-1: none yet)."""
+        main = self.speakers.established(label)
+        latest: dict[int, int] = {}
+        for heard, frame in self._heard.items():
+            other = self.speakers.established(heard)
+            if other != main:
+                latest[other] = max(latest.get(other, -1), frame)
+        return max(latest, key=lambda other: (latest[other], -other)) if latest else -1
 
     def _forget(self, final_frame: int) -> None:
         """Drop the frames and windows that can no longer matter."""
