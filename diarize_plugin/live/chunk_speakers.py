@@ -189,6 +189,13 @@ def vote_frames(
         first[:] = labels[order[nearest, 0]]
     else:
         first[:] = fallback
+    known_others: dict[int, int] = {}
+
+    def other_heard_last(label: int) -> int:  # the same for every frame of one speaker: asked once
+        if label not in known_others:
+            known_others[label] = last_other(label) if label >= 0 else -1
+        return known_others[label]
+
     if len(current) > 1:
         runner_up = scores[np.arange(count), order[:, 1]] > 0.05
         second[runner_up] = labels[order[runner_up, 1]]
@@ -199,8 +206,8 @@ def vote_frames(
             others = [index for index in ranking if labels[index] != first[frame]]
             if others and totals[others[0]] > 0:
                 second[frame] = labels[others[0]]
-            elif first[frame] >= 0:
-                second[frame] = last_other(int(first[frame]))
+            else:
+                second[frame] = other_heard_last(int(first[frame]))
     else:
-        second[:] = [last_other(int(label)) if label >= 0 else -1 for label in first]
+        second[:] = [other_heard_last(int(label)) for label in first]
     return first, second
