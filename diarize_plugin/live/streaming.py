@@ -9,8 +9,10 @@ The offline pipeline's stages, run as the audio comes (:class:`StreamingDiarizer
 - who speaks (``identity=LocalSpeakerMatching()``, the default; diart's rule,
   :mod:`.chunk_speakers`): every 0.5 s the latest chunk's local speakers are embedded, each
   from its own speech in the 10 s chunk, and matched to the stream's speakers by a constrained assignment (two local
-  speakers of one chunk are never one speaker), a new speaker past ``new_speaker_distance``; a
-  frame's speaker is the one with the most local activity there over the matched chunks.
+  speakers of one chunk are never one speaker), a new speaker past ``new_speaker_distance``,
+  but never from a local speaker heard only over someone else; a frame's speaker is the one
+  with the most local activity there over the matched chunks, and an overlapped frame's second
+  voice the runner-up, else the other speaker heard last (as offline, the nearest other turn).
   ``identity=WindowLinkage()`` (the first version): a 1.5 s window every ``step_s`` joins a speaker
   by average linkage at the embedder's calibrated clustering threshold, and the windows that
   cover a frame vote for its speaker. Either way speakers are bounded summaries
