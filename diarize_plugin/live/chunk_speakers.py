@@ -211,3 +211,29 @@ def vote_frames(
     else:
         second[:] = [other_heard_last(int(label)) for label in first]
     return first, second
+
+
+class LastHeard:
+    """The last global frame each speaker was heard in, through its matched local speakers (one
+    entry per speaker): who the other voice of an overlap no chunk explains is."""
+
+    def __init__(self) -> None:
+        self._frames: dict[int, int] = {}
+
+    def note(self, chunk: MatchedChunk) -> None:
+        """Take in a matched chunk's local speakers."""
+        for local, label in enumerate(chunk.labels):
+            talking = np.flatnonzero(chunk.activity[:, local] >= 0.5)
+            if label >= 0 and len(talking):
+                self._frames[label] = chunk.first_frame + int(talking[-1])
+
+    def other_than(self, label: int, label_of: Callable[[int], int]) -> int:
+        """The speaker other than ``label`` heard last (-1: none yet); ``label_of`` maps a stored
+        label to the one it counts for now."""
+        main = label_of(label)
+        latest: dict[int, int] = {}
+        for heard, frame in self._frames.items():
+            other = label_of(heard)
+            if other != main:
+                latest[other] = max(latest.get(other, -1), frame)
+        return max(latest, key=lambda other: (latest[other], -other)) if latest else -1

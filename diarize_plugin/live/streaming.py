@@ -7,12 +7,11 @@ The offline pipeline's stages, run as the audio comes (:class:`StreamingDiarizer
   the chunks heard so far (:class:`~diarize_plugin.live.frame_scores.RollingFrameAverage`),
   against the offline path's calibrated thresholds;
 - who speaks (``identity=LocalSpeakerMatching()``, the default; diart's rule,
-  :mod:`.chunk_speakers`): every 0.5 s the latest chunk's local speakers are embedded, each
-  from its own speech in the 10 s chunk, and matched to the stream's speakers by a constrained assignment (two local
-  speakers of one chunk are never one speaker), a new speaker past ``new_speaker_distance``,
-  but never from a local speaker heard only over someone else; a frame's speaker is the one
-  with the most local activity there over the matched chunks, and an overlapped frame's second
-  voice the runner-up, else the other speaker heard last (as offline, the nearest other turn).
+  :mod:`.chunk_speakers`): every 0.5 s the latest chunk's local speakers are embedded, each from
+  its own speech in the chunk, and matched to the stream's speakers by a constrained assignment
+  (two local speakers of one chunk are never one speaker; one heard only over someone else starts
+  no speaker); a frame's speaker is the one with the most local activity there over the matched
+  chunks, its second voice the runner-up, else the other speaker heard last.
   ``identity=WindowLinkage()`` (the first version): a 1.5 s window every ``step_s`` joins a speaker
   by average linkage at the embedder's calibrated clustering threshold, and the windows that
   cover a frame vote for its speaker. Either way speakers are bounded summaries
@@ -52,7 +51,9 @@ from ..segmentation.network import (
     speech_and_overlap_probability,
 )
 from ..embed.windows import MIN_WINDOW_S
-from .chunk_speakers import MatchedChunk, local_activity, local_speech_pieces, match_local_speakers, vote_frames
+from .chunk_speakers import (
+    LastHeard, MatchedChunk, local_activity, local_speech_pieces, match_local_speakers, vote_frames,
+)
 from .events import LiveEvent, SpeakerMerge, SpeakerNamed
 from .frame_scores import RollingFrameAverage, chunk_frame_weights
 from .options import LiveOptions, LocalSpeakerMatching, WindowLinkage
@@ -134,49 +135,45 @@ class StreamingDiarizer:
         **keywords: Any,
     ) -> None:
         options = LiveOptions.from_keywords(options, **keywords)
-        threshold, latency_s, max_speakers = options.threshold, options.latency_s, options.max_speakers
-        overlap_threshold, identification_threshold = options.overlap_threshold, options.identification_threshold
-        provisional, identity = options.provisional, options.identity
         self.options = options
-        self.identity = identity
+        self.identity = identity = options.identity
         self._local = isinstance(identity, LocalSpeakerMatching)
-        window_s = identity.window_s if isinstance(identity, WindowLinkage) else WindowLinkage().window_s
+        self.window_s = identity.window_s if isinstance(identity, WindowLinkage) else WindowLinkage().window_s
         self.embedder = embedder if isinstance(embedder, SpeakerEmbedder) else load_embedder(embedder, model_dir, 1)
         calibrated = self.embedder.clustering_threshold + LIVE_THRESHOLD_MARGIN
-        self.threshold = float(calibrated if threshold is None else threshold)
-        self.latency_s = float(latency_s)
+        self.threshold = float(calibrated if options.threshold is None else options.threshold)
+        self.latency_s = float(options.latency_s)
         self.speech_threshold = SPEECH_PROBABILITY
+        overlap_threshold, identification_threshold = options.overlap_threshold, options.identification_threshold
         self.overlap_threshold = OVERLAP_PROBABILITY if overlap_threshold is None else float(overlap_threshold)
         self.gallery = gallery
         self.identification_threshold = (
             self.embedder.identification_threshold if identification_threshold is None else identification_threshold
         )
-        self.provisional = provisional
+        self.provisional = options.provisional
         self.on_event = on_event
-        self.window_s = window_s
         # the offline segmentation's network (int8 segmentation-3.0), one chunk per call
         self._segmentation = open_session(BUNDLED_MODEL_PATH)
         self._step = int(round(STEP_S * SAMPLE_RATE))
-        self._half_window = int(round(window_s * SAMPLE_RATE / 2))
+        self._half_window = int(round(self.window_s * SAMPLE_RATE / 2))
         self._latency = int(round(self.latency_s * SAMPLE_RATE))
         # audio a chunk or a window may still need: the chunk ending at the newest point
         self._ring = SampleRing(CHUNK_SAMPLES + 2 * self._step + 2 * self._half_window)
         self._frames = RollingFrameAverage(values_per_frame=2)
         if isinstance(identity, LocalSpeakerMatching):
             self.speakers = OnlineSpeakers(
-                self.threshold, max_speakers, merge_after=2, min_windows=1, rule="centroid",
+                self.threshold, options.max_speakers, merge_after=2, min_windows=1, rule="centroid",
                 merge_similarity=1.0 - identity.merge_distance,
             )
         else:
-            self.speakers = OnlineSpeakers(self.threshold, max_speakers)
+            self.speakers = OnlineSpeakers(self.threshold, options.max_speakers)
         self._chunks: deque[MatchedChunk] = deque()
         self._chunk_weights = chunk_frame_weights()
         self._local_every = max(int(round(getattr(identity, "step_s", STEP_S) / STEP_S)), 1)
         self._points = 0
         self._latest_chunk: tuple[int, np.ndarray] | None = None
         self._recent_label = -1
-        #: per speaker label, the last global frame its matched local speaker was heard in
-        self._heard: dict[int, int] = {}
+        self._heard = LastHeard()
         self._windows: deque[LiveWindow] = deque()
         self._next_point = self._step
         self._next_window = 1
@@ -269,10 +266,8 @@ class StreamingDiarizer:
         first_frame = int(np.rint(start / FRAME_STEP_SAMPLES))
         for local, label in zip(found.speakers, matched):
             labels[local] = label
-            talking = np.flatnonzero(activity[:, local] >= 0.5)
-            if label >= 0 and len(talking):
-                self._heard[label] = first_frame + int(talking[-1])
         self._chunks.append(MatchedChunk(first_frame, activity, tuple(labels)))
+        self._heard.note(self._chunks[-1])
         heard = [index for index, label in enumerate(matched) if label >= 0]
         if heard:
             loudest = max(heard, key=lambda index: float(activity[:, found.speakers[index]].sum()))
@@ -313,20 +308,21 @@ class StreamingDiarizer:
         events: list[LiveEvent] = []
         merge = self.speakers.find_merge()
         while merge is not None:
-            kept, absorbed = merge
-            self.speakers.merge(kept, absorbed)
-            if absorbed in self._names and kept not in self._names:
-                self._names[kept] = self._names.pop(absorbed)
-            if self._settler.has_reported(absorbed):  # a label nobody saw needs no report
-                events.append(SpeakerMerge(self._settler.label_name(absorbed), self._settler.label_name(kept), at_s))
+            events += self._merge(*merge, at_s)
             merge = self.speakers.find_merge()
         for kept, absorbed in self.speakers.strays():
-            self.speakers.merge(kept, absorbed)
-            if self._settler.has_reported(absorbed):
-                events.append(SpeakerMerge(self._settler.label_name(absorbed), self._settler.label_name(kept), at_s))
+            events += self._merge(kept, absorbed, at_s)
         if self.gallery is not None:
             events += self._try_naming(self.speakers.resolve(label), at_s)
         return events
+
+    def _merge(self, kept: int, absorbed: int, at_s: float) -> list[LiveEvent]:
+        self.speakers.merge(kept, absorbed)
+        if absorbed in self._names and kept not in self._names:
+            self._names[kept] = self._names.pop(absorbed)
+        if not self._settler.has_reported(absorbed):  # a label nobody saw needs no report
+            return []
+        return [SpeakerMerge(self._settler.label_name(absorbed), self._settler.label_name(kept), at_s)]
 
     def _try_naming(self, label: int, at_s: float) -> list[LiveEvent]:
         speaker = self.speakers.speakers[label]
@@ -368,20 +364,11 @@ class StreamingDiarizer:
         if self._local:
             fallback = self.speakers.established(self._recent_label) if self._recent_label >= 0 else -1
             return vote_frames(
-                list(self._chunks), start, stop, self._chunk_weights, self.speakers.established, fallback, self._last_other
+                list(self._chunks), start, stop, self._chunk_weights, self.speakers.established, fallback,
+                lambda label: self._heard.other_than(label, self.speakers.established),
             )
         half_window_s = self._half_window / SAMPLE_RATE
         return vote_windows(self._windows, start, stop, half_window_s, self.speakers.established)
-
-    def _last_other(self, label: int) -> int:
-        """The speaker other than ``label`` heard last (-1: none yet)."""
-        main = self.speakers.established(label)
-        latest: dict[int, int] = {}
-        for heard, frame in self._heard.items():
-            other = self.speakers.established(heard)
-            if other != main:
-                latest[other] = max(latest.get(other, -1), frame)
-        return max(latest, key=lambda other: (latest[other], -other)) if latest else -1
 
     def _forget(self, final_frame: int) -> None:
         """Drop the frames and windows that can no longer matter."""
