@@ -126,23 +126,24 @@ class OnlineSpeakers:
         windows) whose average-linkage distance has fallen under the threshold, else ``None``.
         The older label is kept."""
         ready = [speaker for speaker in self.active if speaker.count >= self.merge_after]
-        best: tuple[float, int, int] | None = None
-        # each speaker's norm once, not once per pair (the centroid rule of _distance)
-        norms = [float(np.linalg.norm(speaker.total)) for speaker in ready] if self.rule != "linkage" else []
-        for index, first in enumerate(ready):
-            for other, second in enumerate(ready[index + 1 :], start=index + 1):
-                if self.merge_similarity is None:
-                    distance = linkage_distance(first.total, first.count, second.total, second.count)
-                    limit = self.threshold
-                else:
-                    if norms:
-                        distance = 1.0 - float(first.total @ second.total) / max(norms[index] * norms[other], 1e-12)
-                    else:
-                        distance = self._distance(first.total, first.count, second.total, second.count)
-                    limit = 1.0 - self.merge_similarity
-                if distance < limit and (best is None or distance < best[0]):
-                    best = (distance, first.label, second.label)
-        return None if best is None else (best[1], best[2])
+        if len(ready) < 2:
+            return None
+        # every pair at once: a long stream holds hundreds of speakers, a loop over pairs per
+        # window would cost more than the networks
+        totals = np.stack([speaker.total for speaker in ready])
+        products = totals @ totals.T
+        if self.merge_similarity is not None and self.rule != "linkage":
+            norms = np.linalg.norm(totals, axis=1)
+            distances = 1.0 - products / np.maximum(np.outer(norms, norms), 1e-12)
+        else:
+            counts = np.array([speaker.count for speaker in ready], dtype=np.float64)
+            distances = 1.0 - products / np.maximum(np.outer(counts, counts), 1.0)
+        limit = self.threshold if self.merge_similarity is None else 1.0 - self.merge_similarity
+        distances[np.tril_indices(len(ready))] = np.inf  # each pair once, ready[i] before ready[j]
+        first, second = divmod(int(np.argmin(distances)), len(ready))  # ties: the earliest pair
+        if not distances[first, second] < limit:
+            return None
+        return ready[first].label, ready[second].label
 
     def merge(self, kept: int, absorbed: int) -> None:
         """Fold speaker ``absorbed`` into ``kept``: later windows of either go to ``kept``."""
