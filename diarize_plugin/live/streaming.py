@@ -272,10 +272,7 @@ class StreamingDiarizer:
         if heard:
             loudest = max(heard, key=lambda index: float(activity[:, found.speakers[index]].sum()))
             self._recent_label = matched[loudest]
-        events: list[LiveEvent] = []
-        for label in sorted(set(matched) - {-1}):
-            events += self._after_window(label, end / SAMPLE_RATE)
-        return events
+        return self._after_window(sorted(set(matched) - {-1}), end / SAMPLE_RATE)
 
     def _embed_windows(self, end: int, closing: bool) -> list[LiveEvent]:
         """Embed every window whose audio has arrived (at the end, the last partial ones)."""
@@ -289,7 +286,7 @@ class StreamingDiarizer:
             if label is None:
                 continue
             self._windows.append(LiveWindow(centre / SAMPLE_RATE, label))
-            events += self._after_window(label, end / SAMPLE_RATE)
+            events += self._after_window([label], end / SAMPLE_RATE)
         return events
 
     def _embed_window(self, start: int, stop: int) -> int | None:
@@ -303,8 +300,9 @@ class StreamingDiarizer:
         embedding = self.embedder.embed_windows([self._ring.read(start, stop)[mask]])[0]
         return self.speakers.assign(embedding)
 
-    def _after_window(self, label: int, at_s: float) -> list[LiveEvent]:
-        """Merges and names that the latest window makes known."""
+    def _after_window(self, labels: list[int], at_s: float) -> list[LiveEvent]:
+        """Merges, and names of ``labels``, that the latest window or matched chunk makes known
+        (the merges are looked for once, however many speakers the chunk matched)."""
         events: list[LiveEvent] = []
         merge = self.speakers.find_merge()
         while merge is not None:
@@ -313,7 +311,8 @@ class StreamingDiarizer:
         for kept, absorbed in self.speakers.strays():
             events += self._merge(kept, absorbed, at_s)
         if self.gallery is not None:
-            events += self._try_naming(self.speakers.resolve(label), at_s)
+            for label in labels:
+                events += self._try_naming(self.speakers.resolve(label), at_s)
         return events
 
     def _merge(self, kept: int, absorbed: int, at_s: float) -> list[LiveEvent]:
