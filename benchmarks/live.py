@@ -150,6 +150,11 @@ def offline_system(embedder) -> Diarizer:
     return Diarizer(embedder, threads=1)
 
 
+def file_der(reference: Annotation, hypothesis: Annotation, uem, collar_s: float) -> float:
+    """DER of one recording, as the set's metric scores it."""
+    return DiarizationErrorRate(collar=collar_s, skip_overlap=False)(reference, hypothesis, uem=uem)
+
+
 def print_der(prefix: str, metric: DiarizationErrorRate) -> None:
     parts = metric.accumulated_
     total = parts["total"]
@@ -161,8 +166,9 @@ def print_der(prefix: str, metric: DiarizationErrorRate) -> None:
 
 def compare(
     set_name: str, latencies: list[float], block_s: float, embedder, threshold: float | None = None, offline: bool = True,
-    options: dict | None = None,
+    options: dict | None = None, details: bool = False,
 ) -> None:
+    """Offline and live figures of one set; ``details``: also one DER line per recording."""
     scored = SETS[set_name]
     items = list(scored.items())
     offline_metric = None
@@ -176,6 +182,8 @@ def compare(
         for name, audio, reference, uem in items:
             hypothesis = system.run(audio, uri=name)
             metric(reference, hypothesis, uem=uem)
+            if details:
+                print(f"[live {latency_s:g} s] {scored.label} {name} DER: {100 * file_der(reference, hypothesis, uem, scored.collar_s):.1f} %")
             stats.raw(reference, system.last_raw, uem=uem)
         prefix = f"[live {latency_s:g} s] {scored.label}"
         print_der(prefix, metric)
@@ -258,6 +266,7 @@ def main() -> None:
     parser.add_argument("--memory-hours", default="", help="hours of a long stream after which to print peak memory")
     parser.add_argument("--threshold", type=float, help="live clustering threshold (default: the StreamingDiarizer's)")
     parser.add_argument("--no-offline", action="store_true", help="skip the offline runs")
+    parser.add_argument("--details", action="store_true", help="also one DER line per recording")
     parser.add_argument("--identity", help="local or windows (default: the StreamingDiarizer's)")
     parser.add_argument("--new-speaker-distance", type=float, help="local identity: distance over which a speaker is new")
     parser.add_argument("--update-distance", type=float, help="local identity: distance under which a summary updates")
@@ -284,7 +293,10 @@ def main() -> None:
         if set_name == "sample" and not (EXAMPLES / "sample.wav").is_file():
             print("pyannote sample: skipped (run python examples/fetch_sample.py)")
             continue
-        compare(set_name, latencies, arguments.block_s, embedder, arguments.threshold, not arguments.no_offline, options)
+        compare(
+            set_name, latencies, arguments.block_s, embedder, arguments.threshold, not arguments.no_offline, options,
+            arguments.details,
+        )
     if arguments.memory_hours:
         measure_memory([float(value) for value in arguments.memory_hours.split(",")], options)
 
